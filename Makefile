@@ -1,0 +1,32 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Each installs what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB ?= demo.db
+SEEDS ?= ../shared/data/seeds
+
+.PHONY: install demo test bench serve clean
+
+$(BIN)/storyline: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(BIN)/storyline
+
+demo: install
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/storyline --db $(DEMO_DB) ingest $(SEEDS)
+	$(BIN)/storyline --db $(DEMO_DB) stories
+	for id in $$($(BIN)/storyline --db $(DEMO_DB) stories --format json | $(BIN)/python -c 'import json,sys; print(" ".join(s["id"] for s in json.load(sys.stdin)))'); do \
+		$(BIN)/storyline --db $(DEMO_DB) show $$id; done
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache

@@ -1,0 +1,210 @@
+"""The ``storyline`` command line: one command per stage, each a thin shell over `Storyline`."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from storyline.api import Storyline
+from storyline.errors import StorylineError
+from storyline.serve.render import brief_to_json, brief_to_markdown, print_brief
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a `StorylineError` into a one-line message and exit status 1, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except StorylineError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True, help="Output format.")
+
+
+def open_storyline(ctx: click.Context) -> Storyline:
+    try:
+        sl = Storyline(ctx.obj["db"])
+    except StorylineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    ctx.call_on_close(sl.close)
+    return sl
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    envvar="STORYLINE_DB",
+    default="storyline.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The SQLite store (also STORYLINE_DB).",
+)
+@click.version_option(package_name="storyline")
+@click.pass_context
+def cli(ctx: click.Context, db: str) -> None:
+    """Storyline: many outlets' articles in, one source-attributed account per story out.
+
+    Example: storyline ingest ../shared/data/seeds && storyline stories
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, only errors and the summary.")
+@click.pass_context
+@handle_errors
+def ingest(ctx: click.Context, paths: tuple[str, ...], quiet: bool) -> None:
+    """Ingest articles from files, folders, globs, or - (JSONL on standard input).
+
+    Example: storyline ingest ../shared/data/seeds articles.jsonl
+    """
+    sl = open_storyline(ctx)
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    columns = (SpinnerColumn(), TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, disable=quiet or not err_console.is_terminal, transient=True) as bar:
+        task = bar.add_task("ingest", total=None, rate="")
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+            done = bar.tasks[0].completed
+            elapsed = bar.tasks[0].elapsed or 0
+            bar.update(task, rate=f"{done / elapsed:.1f} articles/s" if elapsed else "")
+
+        report = sl.ingest(paths, stdin=stdin, progress=advance)
+    for error in report.errors:
+        click.secho(f"error: {error}", err=True, fg="red")
+    console.print(report.summary())
+    if report.errors:
+        ctx.exit(1)
+
+
+@cli.command()
+@format_option("table", "json")
+@click.pass_context
+@handle_errors
+def articles(ctx: click.Context, fmt: str) -> None:
+    """List stored articles.
+
+    Example: storyline articles --format json
+    """
+    sl = open_storyline(ctx)
+    rows = [
+        {
+            "id": a.id,
+            "title": a.title,
+            "outlet": a.outlet,
+            "published": a.published.isoformat() if a.published else None,
+            "url": a.url,
+            "words": len(a.text.split()),
+            "story_id": sl.store.story_of(a.id),
+            "source": a.source,
+        }
+        for a in sl.articles()
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(show_edge=False)
+    for column in ("id", "title", "outlet", "published", "words", "story"):
+        table.add_column(column, no_wrap=column != "title", overflow="ellipsis", max_width=60 if column == "title" else None)
+    for row in rows:
+        table.add_row(row["id"], Text(row["title"] or "(untitled)"), Text(row["outlet"] or ""), (row["published"] or "")[:10], str(row["words"]), row["story_id"] or "")
+    console.print(table)
+
+
+@cli.command()
+@format_option("table", "json")
+@click.pass_context
+@handle_errors
+def stories(ctx: click.Context, fmt: str) -> None:
+    """List stories, largest first.
+
+    Example: storyline stories --format json
+    """
+    sl = open_storyline(ctx)
+    rows = []
+    for story in sl.stories():
+        outlets = sorted({a.outlet for a in sl.store.iter_articles(story.article_ids) if a.outlet})
+        rows.append(
+            {
+                "id": story.id,
+                "title": story.title,
+                "size": len(story.article_ids),
+                "outlets": outlets,
+                "first_seen": story.first_seen.isoformat() if story.first_seen else None,
+                "last_seen": story.last_seen.isoformat() if story.last_seen else None,
+                "article_ids": story.article_ids,
+            }
+        )
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(show_edge=False)
+    for column in ("id", "title", "articles", "outlets", "first seen", "last seen"):
+        table.add_column(column, no_wrap=column not in ("title", "outlets"))
+    for row in rows:
+        table.add_row(
+            row["id"],
+            Text(row["title"] or "(untitled)"),
+            str(row["size"]),
+            Text(", ".join(row["outlets"])),
+            (row["first_seen"] or "")[:10],
+            (row["last_seen"] or "")[:10],
+        )
+    console.print(table)
+
+
+@cli.command()
+@click.argument("story_id")
+@click.pass_context
+@handle_errors
+def show(ctx: click.Context, story_id: str) -> None:
+    """Print a story's brief in the terminal.
+
+    Example: storyline show s2695c11a9b6
+    """
+    sl = open_storyline(ctx)
+    print_brief(sl.brief(story_id), console)
+
+
+@cli.command()
+@click.argument("story_id")
+@format_option("json", "markdown")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="Write here instead of standard output.")
+@click.pass_context
+@handle_errors
+def export(ctx: click.Context, story_id: str, fmt: str, output: Any) -> None:
+    """Export a story's brief as JSON (versioned schema) or Markdown.
+
+    Example: storyline export s2695c11a9b6 --format markdown -o brief.md
+    """
+    sl = open_storyline(ctx)
+    brief = sl.brief(story_id)
+    output.write(brief_to_json(brief) + "\n" if fmt == "json" else brief_to_markdown(brief))
+
+
+def main() -> None:
+    cli(prog_name="storyline")
+
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,30 @@
+"""Storyline's exceptions.
+
+    StorylineError            every error Storyline raises on purpose; the CLI prints its message
+    ├── InputError            one input (file, line, URL, record) cannot be ingested; the batch goes on
+    ├── StoreError            the store cannot be opened or is not a Storyline store
+    └── NotFound              an article or story id that is not in the store
+"""
+
+from __future__ import annotations
+
+
+class StorylineError(Exception):
+    """Base class: the message is one line meant for the user, never a traceback."""
+
+
+class InputError(StorylineError):
+    """One input cannot be ingested. ``source`` names it (path, ``path:line``, URL)."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class StoreError(StorylineError):
+    """The store cannot be opened, migrated or written."""
+
+
+class NotFound(StorylineError):
+    """An id that the store does not hold."""

@@ -1,0 +1,88 @@
+"""JSON Lines: one article per line, ``text`` required; unknown fields kept as metadata."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from storyline.errors import InputError
+from storyline.ingest.decoding import decode
+from storyline.ingest.identity import article_id
+from storyline.ingest.registry import ReadResult, reader
+from storyline.ingest.sources import Source
+from storyline.models import Article
+from storyline.settings import Settings
+
+KNOWN_FIELDS = {"id", "text", "title", "url", "outlet", "published", "author", "authors", "language"}
+
+
+def _sniff(source: Source) -> bool:
+    if source.suffix in {".jsonl", ".ndjson", ".jsonl.gz"} or source.name == "stdin":
+        return True
+    return source.head(1).lstrip()[:1] == b"{" and source.suffix not in {".html", ".htm", ".xml"}
+
+
+def parse_published(value: Any) -> datetime | None:
+    """ISO 8601 (or a Unix timestamp); naive times are taken as UTC."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, tz=timezone.utc)
+    parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def article_from_record(record: dict[str, Any], source: str) -> Article:
+    """Build an `Article` from one JSON object; raises ValueError with the reason."""
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("'text' is missing or empty")
+    text = text.replace("\r\n", "\n").strip()
+    authors = record.get("authors", record.get("author")) or []
+    if isinstance(authors, str):
+        authors = [authors]
+    try:
+        published = parse_published(record.get("published"))
+    except (ValueError, OverflowError, OSError) as exc:
+        raise ValueError(f"'published' is not a date: {record.get('published')!r}") from exc
+    metadata = {k: v for k, v in record.items() if k not in KNOWN_FIELDS}
+    if record.get("id") is not None:
+        metadata["source_id"] = record["id"]
+    return Article(
+        id=article_id(text),
+        text=text,
+        title=(record.get("title") or None),
+        url=(record.get("url") or None),
+        outlet=(record.get("outlet") or None),
+        published=published,
+        authors=[str(a) for a in authors],
+        language=record.get("language"),
+        source=source,
+        metadata=metadata,
+    )
+
+
+@reader("jsonl", sniff=_sniff, priority=10)
+def read_jsonl(source: Source, settings: Settings) -> ReadResult:
+    text = decode(source.data, source.name)
+    seen_any = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        seen_any = True
+        where = f"{source.name}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(where, f"not JSON ({exc.msg})")
+            continue
+        if not isinstance(record, dict):
+            yield InputError(where, "a JSONL line must be a JSON object")
+            continue
+        try:
+            yield article_from_record(record, source=f"jsonl:{where}")
+        except ValueError as exc:
+            yield InputError(where, str(exc))
+    if not seen_any:
+        raise InputError(source.name, "no lines in file")

@@ -1,0 +1,269 @@
+"""Typed records that flow between the pipeline stages.
+
+    ingest      -> Article
+    enrich      -> EnrichedArticle   (Article + sentences, entities, quotes, times, numbers, embedding)
+    relate      -> Story, Relation   (which articles belong together, who copied whom)
+    consolidate -> Brief             (the consolidated, source-attributed account of one story)
+
+Every statement Storyline outputs points back to the stored text through a `Span`
+(article id, start, end): ``article.text[span.start:span.end] == span.text``.
+Records are plain dataclasses with ``as_dict``/``from_dict`` so they travel as JSON
+(store, export, API, Dask workers) without losing type information.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+__all__ = [
+    "Article",
+    "ArticleRef",
+    "Brief",
+    "BriefEntity",
+    "EnrichedArticle",
+    "EntityMention",
+    "NumberMention",
+    "Quote",
+    "Relation",
+    "RemovedFragment",
+    "Span",
+    "Story",
+    "SummarySentence",
+    "TimeMention",
+]
+
+T = TypeVar("T", bound="Record")
+
+
+class Record:
+    """Mixin: JSON-friendly round trip for the dataclass records below."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return _to_jsonable(self)
+
+    @classmethod
+    def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+        return _from_jsonable(cls, data)
+
+
+@dataclass(frozen=True)
+class Span(Record):
+    """A stretch of one stored article's text: ``text == article.text[start:end]``."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str = ""
+
+
+@dataclass
+class RemovedFragment(Record):
+    """Page furniture taken out of an article at ingest, kept for inspection."""
+
+    text: str
+    reason: str
+
+
+@dataclass
+class Article(Record):
+    """One ingested article. ``id`` is derived from the normalised content (see ingest.identity)."""
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: datetime | None = None
+    authors: list[str] = field(default_factory=list)
+    language: str | None = None
+    source: str | None = None
+    """Where it came from: a path, a URL, ``stdin``, with the reader's name (``text:seeds/000.txt``)."""
+    removed: list[RemovedFragment] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class EntityMention(Record):
+    """A named entity in one article, with the role/title the article gives it, if any."""
+
+    span: Span
+    label: str
+    """spaCy label: PERSON, ORG, GPE, NORP, LOC, ..."""
+    name: str
+    """The fullest form of this entity within the article ("Rubio" -> "Marco Rubio")."""
+    role: str | None = None
+    role_span: Span | None = None
+
+
+@dataclass
+class Quote(Record):
+    """A direct quote with its cue ("said") and speaker."""
+
+    span: Span
+    """The quoted words, without the quotation marks."""
+    speaker: str | None = None
+    """Resolved speaker name (the entity's full name in this article), or None when unknown."""
+    speaker_span: Span | None = None
+    cue_span: Span | None = None
+    inferred: bool = False
+    """True when the speaker was inherited from neighbouring quotes rather than cued."""
+
+
+@dataclass
+class TimeMention(Record):
+    """A time expression and what it resolves to against the article's published date."""
+
+    span: Span
+    expression: str
+    resolved: date | None = None
+    resolved_end: date | None = None
+    granularity: str | None = None
+    """day, week, month, year, or None when unresolved."""
+
+
+@dataclass
+class NumberMention(Record):
+    """A number with what it counts ("122 strike drones", "$100 million")."""
+
+    span: Span
+    value: float | None
+    unit: str | None = None
+
+
+@dataclass
+class EnrichedArticle(Record):
+    """An article with the annotations the enrich stage computed."""
+
+    article: Article
+    sentences: list[Span] = field(default_factory=list)
+    entities: list[EntityMention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    times: list[TimeMention] = field(default_factory=list)
+    numbers: list[NumberMention] = field(default_factory=list)
+    embedding: list[float] | None = None
+    pipeline: list[str] = field(default_factory=list)
+    """Names of the enrich components that ran, in order."""
+
+
+@dataclass
+class Relation(Record):
+    """How two articles are related: near-duplicate or derivation (rewrite/paraphrase)."""
+
+    article_id: str
+    other_id: str
+    kind: str
+    """``near_duplicate`` or ``derivation``."""
+    score: float
+    direction: str | None = None
+    """``article->other`` when other derives from article, ``other->article``, or None (unknown)."""
+    direction_reason: str | None = None
+    evidence: list[tuple[Span, Span]] = field(default_factory=list)
+
+
+@dataclass
+class Story(Record):
+    """A group of articles about one event."""
+
+    id: str
+    article_ids: list[str]
+    title: str | None = None
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    linked_story_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ArticleRef(Record):
+    id: str
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published: datetime | None
+
+
+@dataclass
+class BriefEntity(Record):
+    """A story-level entity: one person/organisation/place across all articles."""
+
+    name: str
+    label: str
+    article_ids: list[str]
+    mentions: int
+    variants: list[str] = field(default_factory=list)
+    roles: list[dict[str, Any]] = field(default_factory=list)
+    """Each role as ``{"role": str, "article_id": str, "outlet": str | None, "span": Span}``."""
+
+
+@dataclass
+class SummarySentence(Record):
+    """One extractive summary sentence: the sentence as written plus every article supporting it."""
+
+    span: Span
+    supporting: list[Span] = field(default_factory=list)
+    """Sentences in other articles that say the same thing."""
+    independent_sources: int = 1
+
+
+@dataclass
+class Brief(Record):
+    """The consolidated account of one story."""
+
+    story_id: str
+    title: str | None
+    articles: list[ArticleRef]
+    entities: list[BriefEntity]
+    summary: list[SummarySentence]
+    quote_groups: list[dict[str, Any]] = field(default_factory=list)
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    discrepancies: list[dict[str, Any]] = field(default_factory=list)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    schema_version: str = "1"
+
+
+# --- JSON round trip -------------------------------------------------------------------------
+
+
+def _to_jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_jsonable(v) for v in value]
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return value.tolist()
+    return value
+
+
+def _from_jsonable(tp: Any, data: Any) -> Any:
+    if data is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _from_jsonable(options[0], data) if len(options) == 1 else data
+    if origin is list:
+        (item,) = typing.get_args(tp) or (Any,)
+        return [_from_jsonable(item, v) for v in data]
+    if origin is tuple:
+        args = typing.get_args(tp)
+        return tuple(_from_jsonable(a, v) for a, v in zip(args, data, strict=False))
+    if origin is dict:
+        return dict(data)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        kwargs = {f.name: _from_jsonable(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data}
+        return tp(**kwargs)
+    if tp is datetime:
+        return datetime.fromisoformat(data)
+    if tp is date:
+        return date.fromisoformat(data)
+    return data

@@ -1,0 +1,38 @@
+from storyline.consolidate import verify_brief
+from storyline.consolidate.verify import iter_spans
+
+
+def seed_brief(sl):
+    (story,) = sl.stories()
+    return sl.brief(story.id), {a.id: a for a in sl.articles()}
+
+
+def test_brief_names_the_protagonists(seeds_storyline):
+    brief, _ = seed_brief(seeds_storyline)
+    people = {e.name for e in brief.entities if e.label == "PERSON"}
+    assert {"Marco Rubio", "Steve Witkoff", "Rustem Umerov", "Volodymyr Zelenskyy"} <= people
+
+
+def test_summary_sentences_reproduce_their_source_text(seeds_storyline):
+    brief, articles = seed_brief(seeds_storyline)
+    assert 3 <= len(brief.summary) <= 5
+    for sentence in brief.summary:
+        article = articles[sentence.span.article_id]
+        assert article.text[sentence.span.start : sentence.span.end] == sentence.span.text
+        assert sentence.independent_sources >= 1
+    assert verify_brief(brief, articles) == []
+
+
+def test_span_check_catches_a_tampered_span(seeds_storyline):
+    brief, articles = seed_brief(seeds_storyline)
+    spans = list(iter_spans(brief))
+    assert spans, "a brief without spans cannot be checked"
+    article = articles[brief.summary[0].span.article_id]
+    article.text = "X" + article.text  # shift every offset by one
+    assert verify_brief(brief, articles)
+
+
+def test_brief_is_cached_until_the_story_changes(seeds_storyline):
+    first, _ = seed_brief(seeds_storyline)
+    again, _ = seed_brief(seeds_storyline)
+    assert again == first

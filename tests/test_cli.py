@@ -1,0 +1,88 @@
+import json
+from pathlib import Path
+
+from storyline.cli import cli
+
+from tests.conftest import SEEDS
+
+
+def _invoke(runner, db, *args, **kwargs):
+    return runner.invoke(cli, ["--db", str(db), *args], catch_exceptions=False, **kwargs)
+
+
+def test_ingest_twice_changes_nothing(runner, fresh_db):
+    first = _invoke(runner, fresh_db, "ingest", str(SEEDS))
+    assert first.exit_code == 0, first.output
+    assert "5 ingested, 0 duplicates, 0 failed" in first.output
+    stories_once = json.loads(_invoke(runner, fresh_db, "stories", "--format", "json").output)
+
+    second = _invoke(runner, fresh_db, "ingest", str(SEEDS))
+    assert "0 ingested, 5 duplicates, 0 failed" in second.output
+    articles = json.loads(_invoke(runner, fresh_db, "articles", "--format", "json").output)
+    assert len(articles) == 5
+    assert json.loads(_invoke(runner, fresh_db, "stories", "--format", "json").output) == stories_once
+
+
+def test_show_and_export_name_the_protagonists(runner, seeds_db, tmp_path):
+    db = tmp_path / "copy.db"
+    db.write_bytes(Path(seeds_db).read_bytes())
+    story_id = json.loads(_invoke(runner, db, "stories", "--format", "json").output)[0]["id"]
+    shown = _invoke(runner, db, "show", story_id).output
+    for name in ("Marco Rubio", "Steve Witkoff", "Rustem Umerov", "Volodymyr Zelenskyy"):
+        assert name in shown
+    exported = json.loads(_invoke(runner, db, "export", story_id, "--format", "json").output)
+    assert exported["story_id"] == story_id and exported["schema_version"]
+    markdown = _invoke(runner, db, "export", story_id, "--format", "markdown").output
+    assert markdown.startswith("# ") and "## Summary" in markdown
+
+
+def test_bad_inputs_are_reported_and_the_good_ones_kept(runner, fresh_db, tmp_path):
+    good = tmp_path / "good.jsonl"
+    good.write_text(
+        json.dumps({"text": "Kyiv said on Monday that talks would resume in Geneva next week.", "title": "Talks to resume"})
+        + "\n{not json\n"
+        + json.dumps({"title": "no text"})
+        + "\n",
+        encoding="utf-8",
+    )
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    result = runner.invoke(cli, ["--db", str(fresh_db), "ingest", str(good), str(empty), str(binary), str(tmp_path / "missing.txt")])
+    assert result.exit_code == 1
+    assert "good.jsonl:2: not JSON" in result.output
+    assert "good.jsonl:3: 'text' is missing or empty" in result.output
+    assert "empty.txt: empty file" in result.output
+    assert "image.txt: binary file, not text" in result.output
+    assert "missing.txt: no such file" in result.output
+    assert "1 ingested, 0 duplicates, 5 failed" in result.output
+    assert "Traceback" not in result.output
+    articles = json.loads(_invoke(runner, fresh_db, "articles", "--format", "json").output)
+    assert [a["title"] for a in articles] == ["Talks to resume"]
+
+
+def test_stdin_jsonl_and_env_db(runner, tmp_path, monkeypatch):
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("STORYLINE_DB", str(db))
+    line = json.dumps({"text": "Ukraine's delegation met U.S. officials in Florida on Sunday.", "outlet": "Example News", "lang_hint": "en"})
+    result = runner.invoke(cli, ["ingest", "-"], input=line + "\n")
+    assert result.exit_code == 0, result.output
+    assert db.exists()
+    articles = json.loads(runner.invoke(cli, ["articles", "--format", "json"]).output)
+    assert articles[0]["outlet"] == "Example News"
+
+
+def test_unknown_story_is_a_clear_error(runner, fresh_db):
+    result = runner.invoke(cli, ["--db", str(fresh_db), "show", "nope"])
+    assert result.exit_code == 1
+    assert "no story 'nope'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_not_a_store_is_a_clear_error(runner, tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    result = runner.invoke(cli, ["--db", str(junk), "stories"])
+    assert result.exit_code == 1
+    assert "not a Storyline store" in result.output
