@@ -1,0 +1,24 @@
+"""``python -m bench [NAME ...]``: run the named benchmarks (default: all)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHMARKS = ["extraction", "quotes", "clustering", "brief", "throughput"]
+
+
+def main(argv: list[str]) -> int:
+    names = argv or BENCHMARKS
+    for name in names:
+        if name not in BENCHMARKS:
+            print(f"unknown benchmark {name!r}; known: {', '.join(BENCHMARKS)}", file=sys.stderr)
+            return 2
+        module = importlib.import_module(f"bench.{name}")
+        print(f"== {name}", flush=True)
+        module.main([])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
