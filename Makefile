@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
 SEEDS ?= ../shared/data/seeds
 
-.PHONY: install demo test bench serve clean
+.PHONY: install demo test bench serve clean browser
 
 $(BIN)/storyline: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,15 @@ demo: install
 	for id in $$($(BIN)/storyline --db $(DEMO_DB) stories --format json | $(BIN)/python -c 'import json,sys; print(" ".join(s["id"] for s in json.load(sys.stdin)))'); do \
 		$(BIN)/storyline --db $(DEMO_DB) show $$id; done
 
-test: install
+# The browser tests drive Debian's chromium through Playwright (never `playwright install`).
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+test: install browser
 	$(BIN)/python -m pytest
+
+serve: install
+	$(BIN)/storyline --db $(DEMO_DB) serve
 
 bench: install
 	$(BIN)/python -m bench

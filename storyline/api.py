@@ -9,14 +9,17 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from storyline.consolidate import BRIEF_BUILDER_VERSION, build_brief
 from storyline.enrich import Enricher
+from storyline.engine import Engine, get_engine
 from storyline.errors import InputError
-from storyline.ingest import read_inputs
+from storyline.ingest import OutletLines, read_inputs
 from storyline.models import Article, Brief, EnrichedArticle, Story
 from storyline.relate import group_stories
 from storyline.settings import DEFAULT_SETTINGS, Settings
@@ -32,6 +35,19 @@ class IngestReport:
     ingested: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+    """Articles an interrupted earlier run stored without their enrichment, enriched now."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent per stage in this process: read, engine_start, enrich (waiting on it), store, relate."""
+    engine: dict[str, object] = field(default_factory=dict)
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
 
     @property
     def failed(self) -> int:
@@ -72,14 +88,27 @@ class Storyline:
         *,
         stdin: bytes | None = None,
         progress: ProgressCallback | None = None,
+        engine: str | Engine = "local",
+        scheduler: str | None = None,
+        on_total: Callable[[int], None] | None = None,
     ) -> IngestReport:
         """Read, enrich and store every article in ``inputs``, then regroup the stories.
 
+        The per-article work runs on ``engine`` (``"local"``, ``"dask"`` or an `Engine`);
+        ``scheduler`` is a Dask scheduler address (a `LocalCluster` starts when it is None).
         Each batch of ``settings.batch_size`` articles is stored in one transaction, so an
         interrupted run keeps every finished batch and a re-run stores each article once.
+        ``on_total`` is called once with the number of items read, before any is enriched.
         """
         report = IngestReport()
-        self.ingest_articles(read_inputs(inputs, self.settings, stdin=stdin), report, progress=progress)
+        # Furniture learned per outlet: lines repeated across stored articles of one outlet.
+        lines = OutletLines(self.store.outlet_lines, min_articles=self.settings.furniture_min_articles)
+        with report.timed("read"):
+            items = list(read_inputs(inputs, self.settings, stdin=stdin, lines=lines))
+        self.ingest_articles(items, report, progress=progress, engine=engine, scheduler=scheduler, on_total=on_total)
+        with self.store.transaction():
+            for outlet, doc_key, keys in lines.pending(report.ingested):
+                self.store.add_outlet_lines(outlet, doc_key, keys)
         return report
 
     def ingest_articles(
@@ -88,10 +117,17 @@ class Storyline:
         report: IngestReport | None = None,
         *,
         progress: ProgressCallback | None = None,
+        engine: str | Engine = "local",
+        scheduler: str | None = None,
+        on_total: Callable[[int], None] | None = None,
     ) -> IngestReport:
-        """Store already-read articles (or record their errors); the path every reader feeds."""
+        """Store already-read articles (or record their errors); the path every reader and engine feeds."""
         report = report if report is not None else IngestReport()
-        batch: list[Article] = []
+        with report.timed("read"):
+            items = items if isinstance(items, list) else list(items)
+        if on_total:
+            on_total(len(items))
+        todo: list[Article] = []
         seen: set[str] = set()
         for item in items:
             if isinstance(item, InputError):
@@ -105,30 +141,65 @@ class Storyline:
                     progress(1)
                 continue
             seen.add(item.id)
-            batch.append(item)
-            if len(batch) >= self.settings.batch_size:
-                self._store_batch(batch, report, progress)
-                batch = []
-        if batch:
-            self._store_batch(batch, report, progress)
-        if report.ingested:
-            self.regroup()
+            todo.append(item)
+        # An article stored without its enrichment (by an older version, or a crash between
+        # writes) is enriched again, so every stored article ends up enriched exactly once.
+        repair = [self.store.get_article(article_id) for article_id in self.store.unenriched_ids()]
+        if todo or repair:
+            size = self.settings.batch_size
+            batches = [repair[i : i + size] for i in range(0, len(repair), size)]
+            batches += [todo[i : i + size] for i in range(0, len(todo), size)]
+            self._run_engine(engine, scheduler, batches, len(todo) + len(repair), report, progress, {a.id for a in repair})
+        if report.ingested or report.repaired or self.store.count_ungrouped():
+            with report.timed("relate"):
+                self.regroup()
         return report
 
-    def _store_batch(self, batch: list[Article], report: IngestReport, progress: ProgressCallback | None) -> None:
-        results = self.enricher.enrich(batch)
+    def _run_engine(
+        self,
+        engine: str | Engine,
+        scheduler: str | None,
+        batches: list[list[Article]],
+        expected: int,
+        report: IngestReport,
+        progress: ProgressCallback | None,
+        repair: set[str],
+    ) -> None:
+        with report.timed("engine_start"):
+            runner = get_engine(engine, self.settings, scheduler=scheduler) if isinstance(engine, str) else engine
+        try:
+            report.engine = runner.describe()
+            results = runner.map_batches(batches, expected=expected)
+            while True:
+                with report.timed("enrich"):
+                    done = next(results, None)
+                if done is None:
+                    break
+                batch, enriched = done
+                with report.timed("store"):
+                    self._store_results(enriched, report, repair)
+                if progress:
+                    progress(len(batch))
+        finally:
+            if isinstance(engine, str):
+                runner.close()
+
+    def _store_results(self, results: list[EnrichedArticle | InputError], report: IngestReport, repair: set[str]) -> None:
+        """One transaction per batch: an article is stored with its enrichment or not at all."""
         with self.store.transaction():
             for result in results:
                 if isinstance(result, InputError):
                     report.errors.append(result)
                     continue
+                article_id = result.article.id
                 if self.store.add_article(result.article):
                     self.store.save_enrichment(result)
-                    report.ingested.append(result.article.id)
+                    report.ingested.append(article_id)
+                elif article_id in repair:
+                    self.store.save_enrichment(result)
+                    report.repaired.append(article_id)
                 else:
-                    report.duplicates.append(result.article.id)
-        if progress:
-            progress(len(batch))
+                    report.duplicates.append(article_id)
 
     # --- relate ---------------------------------------------------------------------------
 
@@ -159,14 +230,15 @@ class Storyline:
     def brief(self, story_id: str) -> Brief:
         """The story's brief, rebuilt only when its articles changed since the last build."""
         story = self.store.get_story(story_id)
-        # The cache is valid for the same articles, settings and brief builder.
-        key = "|".join([*story.article_ids, repr(self.settings), BRIEF_BUILDER_VERSION])
+        # The cache is valid for the same articles, relations, linked stories, settings and brief builder.
+        relations = self.store.relations_for(story.article_ids)
+        related = sorted(f"{r.article_id}>{r.other_id}:{r.kind}:{r.direction}" for r in relations)
+        key = "|".join([*story.article_ids, *related, *story.linked_story_ids, repr(self.settings), BRIEF_BUILDER_VERSION])
         fingerprint = hashlib.sha256(key.encode()).hexdigest()
         cached = self.store.get_brief(story.id, fingerprint)
         if cached is not None:
             return cached
         records = list(self.store.iter_enriched(story.article_ids))
-        relations = self.store.relations_for(story.article_ids)
         brief = build_brief(story, records, self.settings, relations)
         with self.store.transaction():
             self.store.save_brief(brief, fingerprint)

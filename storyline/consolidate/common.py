@@ -1,0 +1,114 @@
+"""Helpers shared by the brief builders: name normalisation, rewrite families, sentence lookup."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from unidecode import unidecode
+
+from storyline.models import EnrichedArticle, Relation, Span
+
+FAMILY_KINDS = ("near_duplicate", "derivation")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def normalize(text: str) -> str:
+    """Lowercase ASCII words only: how names and quotes are compared across outlets."""
+    return " ".join(_WORD.findall(unidecode(text).lower()))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(unidecode(text).lower())
+
+
+class UnionFind:
+    def __init__(self, items: Iterable[str] = ()) -> None:
+        self.parent: dict[str, str] = {}
+        for item in items:
+            self.parent.setdefault(item, item)
+
+    def find(self, item: str) -> str:
+        self.parent.setdefault(item, item)
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # The smaller root wins so groups are stable whatever the union order.
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> list[list[str]]:
+        out: dict[str, list[str]] = {}
+        for item in self.parent:
+            out.setdefault(self.find(item), []).append(item)
+        return list(out.values())
+
+
+class Families:
+    """Rewrite families: articles joined by near-duplicate/derivation relations count as one source."""
+
+    def __init__(self, article_ids: Sequence[str], relations: Iterable[Relation]) -> None:
+        order = {aid: i for i, aid in enumerate(article_ids)}
+        uf = UnionFind(article_ids)
+        for rel in relations:
+            if rel.kind in FAMILY_KINDS and rel.article_id in order and rel.other_id in order:
+                uf.union(rel.article_id, rel.other_id)
+        self.of = {aid: uf.find(aid) for aid in article_ids}
+        self.groups = sorted(
+            (sorted(g, key=order.__getitem__) for g in uf.groups()), key=lambda g: order[g[0]]
+        )
+
+    def count(self, article_ids: Iterable[str]) -> int:
+        """How many independent sources (families) ``article_ids`` make."""
+        return len({self.of.get(a, a) for a in article_ids})
+
+    def split(self, article_ids: Iterable[str]) -> list[list[str]]:
+        """``article_ids`` grouped by family, in the order given."""
+        out: dict[str, list[str]] = {}
+        for a in article_ids:
+            out.setdefault(self.of.get(a, a), []).append(a)
+        return list(out.values())
+
+
+class SentenceIndex:
+    """Find the sentence of one article that contains a character offset."""
+
+    def __init__(self, records: Sequence[EnrichedArticle]) -> None:
+        self.starts: dict[str, list[int]] = {}
+        self.spans: dict[str, list[Span]] = {}
+        for record in records:
+            sents = sorted(record.sentences, key=lambda s: s.start)
+            self.spans[record.article.id] = sents
+            self.starts[record.article.id] = [s.start for s in sents]
+
+    def sentence_of(self, span: Span) -> Span | None:
+        starts = self.starts.get(span.article_id)
+        if not starts:
+            return None
+        i = bisect.bisect_right(starts, span.start) - 1
+        if i < 0:
+            return None
+        sent = self.spans[span.article_id][i]
+        return sent if span.start < sent.end or sent.start == sent.end else None
+
+
+def tfidf(texts: Sequence[str]) -> np.ndarray:
+    """L2-normalised TF-IDF rows (dense float32); all-zero rows for empty or stop-word-only texts."""
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    try:
+        matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+    except ValueError:  # empty vocabulary
+        return np.zeros((len(texts), 1), dtype=np.float32)
+    return np.asarray(matrix.todense(), dtype=np.float32)
+
+
+def make_span(text: str, article_id: str, start: int, end: int) -> Span:
+    return Span(article_id, start, end, text[start:end])

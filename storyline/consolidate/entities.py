@@ -1,0 +1,287 @@
+"""Canonical entities across a story: name variants and transliterations merged, with every role given.
+
+Articles name one person differently (Andriy/Andrii Yermak, Zelensky/Zelenskyy, "Rubio" and
+"Marco Rubio"). Within an article the enrich stage already resolved short forms to the fullest
+name; here names are merged across articles by comparing ASCII-folded tokens with Jaro-Winkler
+similarity: equal surnames with similar first names, a lone surname that fits exactly one full
+name, or an acronym that spells a longer name ("U.S." / "United States").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import jellyfish
+
+from storyline.consolidate.common import UnionFind, normalize
+from storyline.models import BriefEntity, EnrichedArticle, EntityMention, EntityRole, Span
+
+BRIEF_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT")
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+NAME_SIMILARITY = 0.9
+"""Jaro-Winkler similarity above which two name tokens are spellings of one name (Andriy/Andrii 0.93)."""
+
+
+def _group(label: str) -> str:
+    # The small NER model confuses PERSON and ORG on names, and GPE/LOC/FAC on places.
+    if label in ("PERSON", "ORG"):
+        return "PERSON_LIKE"
+    if label in PLACE_LABELS:
+        return "PLACE"
+    return label
+
+
+def _similar(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4:
+        return False
+    return jellyfish.jaro_winkler_similarity(a, b) >= NAME_SIMILARITY
+
+
+def _initials(tokens: list[str]) -> str:
+    return "".join(t[0] for t in tokens if t not in ("of", "the", "and", "for"))
+
+
+@dataclass
+class Canonical:
+    """The result of canonicalisation: one `BriefEntity` per real-world entity and a lookup."""
+
+    entities: list[BriefEntity]
+    by_mention: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(article_id, in-article name) -> canonical name."""
+    label_of: dict[str, str] = field(default_factory=dict)
+
+    def name(self, article_id: str, name: str | None) -> str | None:
+        if name is None:
+            return None
+        return self.by_mention.get((article_id, name), self.resolve_free(name))
+
+    def resolve_free(self, name: str) -> str:
+        """Canonical name for a name seen outside NER (a quote speaker): exact or surname match."""
+        norm = normalize(name)
+        for ent in self.entities:
+            if norm in {normalize(v) for v in [ent.name, *ent.variants]}:
+                return ent.name
+        tokens = norm.split()
+        if tokens:
+            fits = [e.name for e in self.entities if e.label == "PERSON" and _similar(normalize(e.name).split()[-1], tokens[-1])]
+            if len(fits) == 1:
+                return fits[0]
+        return name
+
+
+def canonical_entities(records: Sequence[EnrichedArticle], roles: dict[str, list[tuple[EntityMention, Span]]] | None = None) -> Canonical:
+    """Merge every article's entities into story-level entities, most-mentioned first.
+
+    ``roles`` optionally gives, per article id, role spans found outside the enrich stage
+    (for records enriched without roles); the mention's own ``role_span`` wins when present.
+    """
+    outlet = {r.article.id: r.article.outlet for r in records}
+    order = {r.article.id: i for i, r in enumerate(records)}
+    mentions: list[tuple[str, EntityMention]] = [
+        (r.article.id, m) for r in records for m in r.entities if m.label in BRIEF_LABELS and m.name.strip()
+    ]
+    keys = {(aid, m.name, _group(m.label)) for aid, m in mentions}
+    nodes: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)  # (group, norm) -> {(aid, name)}
+    for aid, name, group in keys:
+        norm = normalize(name)
+        if norm:
+            nodes[(group, norm)].add((aid, name))
+
+    uf = UnionFind(f"{g}|{n}" for g, n in nodes)
+    by_group: dict[str, list[str]] = defaultdict(list)
+    for g, n in nodes:
+        by_group[g].append(n)
+    for group, names in by_group.items():
+        tokens = {n: n.split() for n in names}
+        multi = [n for n in names if len(tokens[n]) > 1]
+        single = [n for n in names if len(tokens[n]) == 1]
+        # Full names: same (or near-same) surname and a similar first name.
+        by_last: dict[str, list[str]] = defaultdict(list)
+        for n in multi:
+            by_last[tokens[n][-1][:3]].append(n)
+        for bucket in by_last.values():
+            for i, a in enumerate(bucket):
+                for b in bucket[i + 1 :]:
+                    ta, tb = tokens[a], tokens[b]
+                    if len(ta) == len(tb) and all(_similar(x, y) for x, y in zip(ta, tb, strict=True)):
+                        uf.union(f"{group}|{a}", f"{group}|{b}")
+                    elif min(len(ta), len(tb)) >= 2:
+                        # A title glued to the name by NER: "Comedian Ellen DeGeneres" ends with "Ellen DeGeneres".
+                        short, long_ = sorted((ta, tb), key=len)
+                        if all(_similar(x, y) for x, y in zip(short, long_[-len(short) :], strict=True)):
+                            uf.union(f"{group}|{a}", f"{group}|{b}")
+        # A lone word joins the one full name it ends (Zelensky -> Volodymyr Zelenskyy), or a
+        # similar lone word; an acronym joins the name it abbreviates (us -> united states).
+        for s in single:
+            fits = {uf.find(f"{group}|{m}") for m in multi if _similar(tokens[m][-1], s)}
+            if group != "PERSON_LIKE" or len(s) <= 3:
+                fits |= {uf.find(f"{group}|{m}") for m in multi if _initials(tokens[m]) == s}
+            if len(fits) == 1:
+                uf.union(f"{group}|{s}", fits.pop())
+        for i, a in enumerate(single):
+            for b in single[i + 1 :]:
+                if _similar(a, b) and len(a) >= 5:
+                    uf.union(f"{group}|{a}", f"{group}|{b}")
+
+    root_of: dict[tuple[str, str], str] = {}
+    for (g, n), members in nodes.items():
+        for aid, name in members:
+            root_of[(aid, name)] = uf.find(f"{g}|{n}")
+
+    clusters: dict[str, list[tuple[str, EntityMention]]] = defaultdict(list)
+    for aid, m in mentions:
+        root = root_of.get((aid, m.name))
+        if root is not None:
+            clusters[root].append((aid, m))
+
+    entities: list[BriefEntity] = []
+    by_mention: dict[tuple[str, str], str] = {}
+    label_of: dict[str, str] = {}
+    taken: set[str] = set()
+    for root, items in clusters.items():
+        names_by_article: dict[str, set[str]] = defaultdict(set)
+        for aid, m in items:
+            names_by_article[m.name].add(aid)
+        # The canonical name is the in-article name most articles use; full names before short ones.
+        name = max(names_by_article, key=lambda n: (len(names_by_article[n]), len(n.split()) > 1, len(n), n))
+        labels = Counter(m.label for _, m in items)
+        label = max(labels, key=lambda lab: (labels[lab], lab == "PERSON", lab))
+        if name in taken:  # two clusters with one name (different labels): keep them apart but unique
+            name = f"{name} ({label})"
+        taken.add(name)
+        surface = sorted({m.span.text for _, m in items} | set(names_by_article))
+        first_mentions: dict[tuple[str, str], Span] = {}
+        for aid, m in sorted(items, key=lambda x: (order[x[0]], x[1].span.start)):
+            first_mentions.setdefault((aid, m.span.text), m.span)
+        entity_roles: dict[tuple[str, str], EntityRole] = {}
+        for aid, m in sorted(items, key=lambda x: (order[x[0]], x[1].span.start)):
+            role_span = m.role_span
+            role = m.role
+            if role_span is None and roles is not None:
+                found = next((r for mm, r in roles.get(aid, []) if mm is m), None)
+                if found is not None:
+                    role_span, role = found, found.text
+            if role_span is None or not (role or role_span.text):
+                continue
+            text = role or role_span.text
+            entity_roles.setdefault((aid, normalize(text)), EntityRole(role=text, article_id=aid, outlet=outlet.get(aid), span=role_span, mention=m.span))
+        article_ids = sorted({aid for aid, _ in items}, key=order.__getitem__)
+        entities.append(
+            BriefEntity(
+                name=name,
+                label=label,
+                article_ids=article_ids,
+                mentions=len(items),
+                variants=[s for s in surface if s != name],
+                roles=list(entity_roles.values()),
+                mention_spans=list(first_mentions.values()),
+            )
+        )
+        for aid, m in items:
+            by_mention[(aid, m.name)] = name
+        label_of[name] = label
+
+    entities.sort(key=lambda e: (BRIEF_LABELS.index(e.label), -len(e.article_ids), -e.mentions, e.name))
+    for i, ent in enumerate(entities, start=1):
+        ent.id = f"e{i}"
+    return Canonical(entities=entities, by_mention=by_mention, label_of=label_of)
+
+
+def top_entities(entities: Sequence[BriefEntity], limit: int) -> list[BriefEntity]:
+    """The first ``limit`` entities of each label, plus every entity with a role (roles carry discrepancies)."""
+    per_label: Counter[str] = Counter()
+    kept = []
+    for ent in entities:
+        per_label[ent.label] += 1
+        if per_label[ent.label] <= limit or ent.roles:
+            kept.append(ent)
+    return kept
+
+
+# --- roles found in the text, for records enriched without roles ---------------------------------
+
+ROLE_HEADS = {
+    "president", "senator", "secretary", "minister", "envoy", "adviser", "advisor", "chief", "commander",
+    "spokesman", "spokeswoman", "spokesperson", "premier", "negotiator", "official", "director", "head",
+    "ambassador", "governor", "mayor", "chancellor", "king", "queen", "leader", "representative",
+    "congressman", "congresswoman", "general", "judge", "ceo", "chairman", "chairwoman", "chair", "staff",
+    "officer", "lawmaker", "diplomat", "sen", "rep", "gov", "prosecutor", "attorney", "justice", "pope",
+    "coach", "captain", "manager", "founder", "producer", "actor", "actress", "singer", "star", "executive",
+}
+ROLE_MODIFIERS = {
+    "former", "ex", "special", "presidential", "top", "senior", "national", "security", "military", "deputy",
+    "vice", "acting", "foreign", "defense", "defence", "state", "lead", "of", "interim", "prime", "general",
+    "chief", "foreign", "affairs", "finance", "economy", "health", "interior", "army", "navy", "white", "house",
+}
+_ABBREVIATION = re.compile(r"^(?:[A-Za-z]\.)+$|^(?:Sen|Rep|Gov|Gen|Lt|Col|Dr|Mr|Mrs|Ms|St|Adm|Sgt)\.$")
+_TOKEN = re.compile(r"[A-Za-z][\w.’'-]*|[,—–]")
+
+
+def _role_word(tok: str) -> bool:
+    bare = re.sub(r"[’']s$", "", tok).strip(".").lower()
+    return bare in ROLE_HEADS or bare in ROLE_MODIFIERS or (tok[:1].isupper() and len(bare) > 1)
+
+
+def find_roles(record: EnrichedArticle) -> list[tuple[EntityMention, Span]]:
+    """Titles written next to PERSON mentions: "U.S. Senator Marco Rubio", "Umerov, head of ...".
+
+    A fallback for records whose enrich run assigned no roles; the role span is exact text.
+    """
+    text = record.article.text
+    aid = record.article.id
+    found = []
+    for m in record.entities:
+        if m.label != "PERSON":
+            continue
+        span = _role_before(text, m.span.start) or _role_after(text, m.span.end)
+        if span is not None:
+            found.append((m, Span(aid, span[0], span[1], text[span[0] : span[1]])))
+    return found
+
+
+def _role_before(text: str, start: int) -> tuple[int, int] | None:
+    window_start = max(0, start - 80)
+    window = text[window_start:start]
+    window = window.split("\n")[-1]
+    offset = start - len(window)
+    toks = [(m.group(), offset + m.start(), offset + m.end()) for m in _TOKEN.finditer(window)]
+    if toks and toks[-1][0] == "," and len(toks) > 1:
+        toks = toks[:-1]  # "his chief of staff, Andriy Yermak"
+    picked: list[tuple[str, int, int]] = []
+    for tok in reversed(toks):
+        if tok[0] in ",—–" or not _role_word(tok[0]) or len(picked) >= 6:
+            break
+        # Only spaces may separate the words of a title, and a sentence end stops it.
+        if picked and text[tok[2] : picked[0][1]].strip():
+            break
+        if tok[0].endswith(".") and not _ABBREVIATION.match(tok[0]):
+            break
+        picked.insert(0, tok)
+    while picked and re.sub(r"[’']s$", "", picked[0][0]).strip(".").lower() in ("of", "state", "house"):
+        picked.pop(0)
+    heads = [t for t in picked if re.sub(r"[’']s$", "", t[0]).strip(".").lower() in ROLE_HEADS]
+    if not heads or picked[-1][0].endswith(("’s", "'s")) or picked[-1][0].lower() == "of":
+        return None
+    # Text between the last picked token and the name must be blank or ", " only.
+    gap = text[picked[-1][2] : start]
+    if gap.strip() not in ("", ","):
+        return None
+    return picked[0][1], picked[-1][2]
+
+
+_AFTER = re.compile(r",\s+((?:the\s+)?[a-z][\w’'-]*(?:\s+[\w’'-]+){0,7}?)(?=[,.;])")
+
+
+def _role_after(text: str, end: int) -> tuple[int, int] | None:
+    match = _AFTER.match(text, end)
+    if not match:
+        return None
+    first = [w.lower() for w in match.group(1).split()[:3]]
+    if not any(re.sub(r"[’']s$", "", w) in ROLE_HEADS for w in first):
+        return None
+    return match.start(1), match.end(1)

@@ -1,0 +1,68 @@
+"""The engine interface: ordered, bounded mapping of article batches to enriched results."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
+from typing import Any
+
+from storyline.errors import InputError
+from storyline.models import Article, EnrichedArticle
+from storyline.settings import Settings
+
+Batch = list[Article]
+Results = list[EnrichedArticle | InputError]
+
+
+class Engine:
+    """Runs `storyline.engine.work.enrich_batch` over batches of articles.
+
+    ``map_batches`` yields ``(batch, results)`` in the order the batches were given, so the
+    store receives articles in the same order whatever the engine; only a bounded number of
+    batches is in flight at once, so memory stays flat on long inputs.
+
+    >>> with get_engine("local", Settings()) as engine:  # doctest: +SKIP
+    ...     for batch, results in engine.map_batches([articles]):
+    ...         ...
+    """
+
+    name = "engine"
+    workers = 1
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def map_batches(self, batches: Iterable[Sequence[Article]], *, expected: int | None = None) -> Iterator[tuple[Batch, Results]]:
+        """Yield ``(batch, results)`` in the given order; ``expected`` is the article count, when known."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release workers; safe to call twice."""
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def describe(self) -> dict[str, Any]:
+        return {"engine": self.name, "workers": self.workers}
+
+
+def ordered_map(
+    submit: Callable[[Batch], Future],
+    batches: Iterable[Sequence[Article]],
+    in_flight: int,
+) -> Iterator[tuple[Batch, Results]]:
+    """Submit up to ``in_flight`` batches ahead and yield their results in submission order."""
+    window: deque[tuple[Batch, Future]] = deque()
+    for batch in batches:
+        batch = list(batch)
+        window.append((batch, submit(batch)))
+        if len(window) >= in_flight:
+            done, future = window.popleft()
+            yield done, future.result()
+    while window:
+        done, future = window.popleft()
+        yield done, future.result()

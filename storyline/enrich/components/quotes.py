@@ -1,0 +1,511 @@
+"""Direct quotes with their cue ("said") and speaker.
+
+Quotes are found from the quotation marks (straight and curly, double and single, quotes
+running over several paragraphs), then attributed from the dependency parse: the reporting
+verb next to the quote and its subject ("“…,” Umerov said"), "according to X", a pronoun or
+a role ("he", "the senator") resolved to the last fitting named person, and quotes split by
+their attribution ("“…,” Rubio said. “…”") share one cue. A quote with no cue of its own next
+to quotes of one speaker inherits that speaker (``inferred=True``). Short quotes nobody is
+said to have spoken ("a “concept” or “map”") are scare quotes, not quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from storyline.enrich.registry import component
+from storyline.models import EnrichedArticle, EntityMention, Quote, Span
+from storyline.settings import Settings
+
+# --- 1. quotation marks --------------------------------------------------------------------
+
+_DOUBLE_OPEN = "“\"«„"
+_DOUBLE_CLOSE = "”\"»“"
+_SINGLE_OPEN = "‘'"
+_SINGLE_CLOSE = "’'"
+
+
+_TWO_CHAR_MARK = re.compile(r"''|``")
+_PAD = "\x00"
+
+
+@dataclass
+class Marked:
+    """One stretch of quoted text in one paragraph: marks at ``open``/``close`` (close may be the paragraph end)."""
+
+    open: int
+    close: int
+    start: int
+    end: int
+    single: bool = False
+    continues: bool = False
+    """The quote runs on into the next paragraph (which opens with a mark and no closing one here)."""
+    continued: bool = False
+    """This segment continues a quote from the previous paragraph."""
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def find_marked(text: str) -> list[Marked]:
+    """Every top-level quoted stretch in ``text``, paragraph by paragraph."""
+    # Some archives write ``…'' or ''…'' for double quotes: read each pair as one mark, same length.
+    text = _TWO_CHAR_MARK.sub(lambda m: '"' + _PAD, text)
+    found: list[Marked] = []
+    pos = 0
+    pending_continue = False
+    paragraphs = text.split("\n")
+    for p_index, para in enumerate(paragraphs):
+        base = pos
+        pos += len(para) + 1
+        i = 0
+        n = len(para)
+        first_in_para = True
+        while i < n:
+            ch = para[i]
+            prev = para[i - 1] if i else " "
+            nxt = para[i + 1] if i + 1 < n else " "
+            opener = None
+            if ch in _DOUBLE_OPEN and ch != "”" and not nxt.isspace() and (ch != '"' or not _is_word(prev)):
+                opener = "double"
+            elif ch == "“" and nxt.isspace() is False:
+                opener = "double"
+            elif ch in _SINGLE_OPEN and _is_word(nxt) and not _is_word(prev) and prev not in ".,":
+                opener = "single"
+            if opener is None:
+                i += 1
+                continue
+            close = _find_close(para, i + 1, single=opener == "single")
+            if close is None and opener == "single":
+                i += 1
+                continue
+            end = close if close is not None else n
+            content = para[i + 1 : end]
+            stripped = content.strip(_PAD + " \t\r\xa0")
+            if stripped:
+                s = base + i + 1 + (len(content) - len(content.lstrip(_PAD + " \t\r\xa0")))
+                m = Marked(base + i, base + end, s, s + len(stripped), single=opener == "single")
+                m.continued = pending_continue and first_in_para and not para[:i].strip()
+                if close is None:
+                    nxt_para = next((p for p in paragraphs[p_index + 1 :] if p.strip()), "")
+                    m.continues = nxt_para.lstrip()[:1] in _DOUBLE_OPEN
+                    if not m.continues and len(stripped.split()) < 4:
+                        m = None  # a stray mark, not a quote
+                if m is not None:
+                    found.append(m)
+            first_in_para = False
+            i = end + 1
+        if para.strip():
+            pending_continue = bool(found) and found[-1].continues and found[-1].open >= base
+    return found
+
+
+def _find_close(para: str, start: int, *, single: bool) -> int | None:
+    for j in range(start, len(para)):
+        ch = para[j]
+        prev = para[j - 1]
+        nxt = para[j + 1] if j + 1 < len(para) else " "
+        if nxt == _PAD:
+            nxt = para[j + 2] if j + 2 < len(para) else " "
+        if single:
+            if ch in _SINGLE_CLOSE and not _is_word(nxt) and not prev.isspace():
+                return j
+            if ch in "“”\"":
+                return None  # a single quote never spans a double one: this was an apostrophe
+        elif ch in _DOUBLE_CLOSE and (ch != "“" or not nxt.isalnum()):
+            if ch in "”»" or not prev.isspace() or not _is_word(nxt):
+                return j
+    return None
+
+
+# --- 2. cues -------------------------------------------------------------------------------
+
+_CUE_LEMMAS = (
+    "say tell add note explain write tweet ask argue claim insist state declare warn caution continue reply "
+    "respond answer recall announce acknowledge admit conclude suggest emphasize emphasise stress remark comment "
+    "observe quip joke complain predict promise vow urge boast concede confirm deny testify chant sing shout yell "
+    "scream mutter whisper report post describe call added agree allege assert contend counter maintain lament "
+    "muse offer plead pledge proclaim recount reiterate repeat reveal scoff sneer charge challenge demand "
+    "thunder marvel exclaim begin declare announce blast tout praise criticize criticise"
+).split()
+_IRREGULAR = {
+    "say": ["said"], "tell": ["told"], "write": ["wrote", "written"], "sing": ["sang", "sung"],
+    "begin": ["began", "begun"], "admit": ["admitted", "admitting"], "quip": ["quipped", "quipping"],
+    "offer": ["offered", "offering"], "counter": ["countered", "countering"], "thunder": ["thundered", "thundering"],
+    "marvel": ["marveled", "marvelled", "marveling"], "compel": [],
+}
+
+
+def _forms(lemma: str) -> set[str]:
+    forms = {lemma, lemma + "s", lemma + "es"}
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    forms |= {stem + "ed", stem + "ing"}
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":
+        forms |= {lemma[:-1] + "ied", lemma[:-1] + "ies"}
+    forms.update(_IRREGULAR.get(lemma, ()))
+    return forms
+
+
+CUE_FORMS = frozenset(f for lemma in _CUE_LEMMAS for f in _forms(lemma))
+"""Reporting verbs in every form ("said", "cautioned", "tweeting")."""
+_STRONG_CUES = frozenset(f for lemma in ("say", "tell", "add", "ask", "write", "tweet", "continue", "reply", "respond", "explain", "note") for f in _forms(lemma))
+PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": None, "we": None, "i": None, "it": None}
+MIN_UNCUED_WORDS = 4
+"""Quotes shorter than this with no cue in their sentence are scare quotes ("a “concept”")."""
+
+
+@dataclass
+class Attribution:
+    cue: Token | None = None
+    cue_end: Token | None = None
+    speaker: str | None = None
+    speaker_span: tuple[int, int] | None = None
+    inferred: bool = False
+    tokens_after: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def _is_cue(tok: Token) -> bool:
+    if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
+        return True
+    return tok.lower_ in CUE_FORMS and tok.pos_ in {"VERB", "AUX"} or (tok.lower_ in _STRONG_CUES and tok.pos_ != "NOUN")
+
+
+def _subject(cue: Token) -> Token | None:
+    """The speaker token of a cue: its subject, the object of "according to", or the subject of the verb it hangs on."""
+    if cue.lower_ == "according":
+        to = cue.doc[cue.i + 1]
+        objs = [c for c in to.children if c.dep_ == "pobj"]
+        return objs[0] if objs else None
+    node = cue
+    for _ in range(3):
+        subj = [c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if subj:
+            return subj[0]
+        agent = [g for c in node.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if agent:
+            return agent[0]
+        if node.dep_ in {"xcomp", "advcl", "conj", "ccomp", "acl", "pcomp"} and node.head is not node:
+            node = node.head
+            if node.dep_ == "prep":  # "by saying": the verb the preposition hangs on
+                node = node.head
+        else:
+            break
+    return None
+
+
+def _subject_span(subj: Token) -> tuple[int, int]:
+    """The subject's noun phrase, without relative clauses and appositions after the head."""
+    left = subj.left_edge
+    end = subj
+    for child in subj.rights:
+        if child.dep_ in {"compound", "flat"} or (child.dep_ == "appos" and child.ent_type_ == "PERSON"):
+            end = child.right_edge
+    return left.idx, end.idx + len(end)
+
+
+# --- 3. the component ----------------------------------------------------------------------
+
+
+def _main_subject(tok: Token) -> bool:
+    """The subject of a main clause (or the name in apposition to one): "Rubio revealed that …"."""
+    if tok.dep_ == "appos":
+        tok = tok.head
+    if tok.dep_ in {"compound", "flat"}:
+        return False
+    if tok.dep_ not in {"nsubj", "nsubjpass"}:
+        return False
+    verb = tok.head
+    return verb.dep_ in {"ROOT", "conj"}
+
+
+class _Resolver:
+    """Speaker names: entity mentions, pronouns and roles resolved to the article's people."""
+
+    def __init__(self, doc: Doc, entities: list[EntityMention]) -> None:
+        self.doc = doc
+        self.entities = sorted(entities, key=lambda m: m.span.start)
+        self.people = [m for m in self.entities if m.label == "PERSON"]
+        self.speakers: list[tuple[int, str]] = []
+        self.person_names = {m.name for m in self.people}
+
+    def inside(self, start: int, end: int) -> list[EntityMention]:
+        return [m for m in self.entities if start <= m.span.start and m.span.end <= end]
+
+    def last_person(self, before: int, *, noun: str | None = None) -> str | None:
+        """The last named person before ``before``: the latest quoted speaker or main-clause subject."""
+        if noun:
+            for m in reversed(self.people):
+                if m.span.start < before and m.role and noun in m.role.lower().split():
+                    return m.name
+            return None  # a role nobody in the article has ("the senator") stays unresolved
+        candidates = [c for c in self.speakers if c[0] < before]
+        subject = self._last_subject(before)
+        if subject is not None:
+            candidates.append(subject)
+        if candidates:
+            return max(candidates)[1]
+        earlier = [m for m in self.people if m.span.start < before]
+        return earlier[-1].name if earlier else None
+
+    def _last_subject(self, before: int) -> tuple[int, str] | None:
+        """The latest main-clause subject naming a person, up to ten sentences back."""
+        tok = self.doc.char_span(before, before + 1, alignment_mode="expand")
+        if tok is None:
+            return None
+        sent = tok[0].sent
+        for _ in range(10):
+            subjects = [t for t in sent if t.idx < before and _main_subject(t)]
+            for t in reversed(subjects):
+                name = self._person_name(t)
+                if name:
+                    return t.idx, name
+            if sent.start == 0:
+                return None
+            sent = self.doc[sent.start - 1].sent
+        return None
+
+    def _person_name(self, tok: Token) -> str | None:
+        start, end = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
+        people = [m for m in self.people if start <= m.span.start and m.span.end <= end]
+        if people:
+            return min(people, key=lambda m: abs(m.span.start - tok.idx)).name
+        if tok.pos_ == "PROPN" and not tok.ent_type_:
+            # A name the NER model missed ("Umerov said"): the proper-noun phrase, as the article writes it.
+            words = [t for t in tok.lefts if t.dep_ in {"compound", "flat"} and t.pos_ == "PROPN"] + [tok]
+            surname = tok.text
+            return next((p for p in self.person_names if p.split()[-1] == surname), " ".join(w.text for w in words))
+        return None
+
+    def speaker(self, subj: Token, quote_start: int) -> tuple[str | None, tuple[int, int]]:
+        if subj.lower_ in {"who", "which", "that"} and subj.head.dep_ in {"relcl", "acl"}:
+            subj = subj.head.head  # "…, who said": the noun the relative clause hangs on
+        start, end = _subject_span(subj)
+        full_start, full_end = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
+        mentions = self.inside(full_start, full_end)
+        people = [m for m in mentions if m.label == "PERSON"]
+        for group in (people, [m for m in mentions if m.label in {"ORG", "NORP", "GPE"}]):
+            if group:
+                best = min(group, key=lambda m: abs(m.span.start - subj.idx))
+                if best.span.start < start or best.span.end > end:
+                    start, end = min(start, best.span.start), max(end, best.span.end)
+                if group is people or best.span.start <= subj.idx < best.span.end:
+                    return best.name, (start, end)
+        lower = subj.lower_
+        if lower in PRONOUNS:
+            if PRONOUNS[lower] == "PERSON":
+                return self.last_person(quote_start), (subj.idx, subj.idx + len(subj))
+            return None, (subj.idx, subj.idx + len(subj))
+        text = self.doc.text[start:end]
+        if subj.pos_ == "NOUN" and any(t.lower_ in {"the", "this"} for t in subj.lefts):
+            name = self.last_person(quote_start, noun=lower)
+            if name:
+                return name, (start, end)
+        return text, (start, end)
+
+
+@component(
+    "quotes",
+    requires=("record.entities", "doc.deps", "doc.sents"),
+    assigns=("record.quotes",),
+    spacy_pipes=("parser", "tagger"),
+)
+def quotes(doc: Doc, record: EnrichedArticle, settings: Settings) -> None:
+    record.quotes = extract_quotes(doc, record)
+
+
+def extract_quotes(doc: Doc, record: EnrichedArticle) -> list[Quote]:
+    text = record.article.text
+    article_id = record.article.id
+    marked = find_marked(text)
+    if not marked:
+        return []
+    resolver = _Resolver(doc, record.entities)
+    in_quote = [False] * len(doc)
+    tok_of = {}
+    for m in marked:
+        span = doc.char_span(m.open, min(m.close + 1, len(text)), alignment_mode="expand")
+        if span is None:
+            continue
+        tok_of[id(m)] = span
+        for t in span:
+            in_quote[t.i] = True
+
+    attributions: list[Attribution | None] = []
+    for index, m in enumerate(marked):
+        span = tok_of.get(id(m))
+        attributions.append(_attribute(doc, m, span, in_quote, resolver, text) if span is not None else None)
+        att = attributions[-1]
+        if att is not None and att.cue is not None and att.speaker in resolver.person_names:
+            resolver.speakers.append((m.start, att.speaker))
+
+    _share_cues(marked, attributions, text)
+
+    out: list[Quote] = []
+    for m, att in zip(marked, attributions, strict=True):
+        words = len(text[m.start : m.end].split())
+        if att is None or (att.cue is None and att.speaker is None):
+            continue
+        if att.cue is None and (words < MIN_UNCUED_WORDS or m.single):
+            continue
+        if _looks_like_title(text[m.start : m.end]):
+            continue
+        cue_span = None
+        if att.cue is not None:
+            last = att.cue_end or att.cue
+            cs, ce = att.cue.idx, last.idx + len(last)
+            cue_span = Span(article_id, cs, ce, text[cs:ce])
+        speaker_span = None
+        if att.speaker_span is not None:
+            ss, se = att.speaker_span
+            speaker_span = Span(article_id, ss, se, text[ss:se])
+        out.append(
+            Quote(
+                span=Span(article_id, m.start, m.end, text[m.start : m.end]),
+                speaker=att.speaker,
+                speaker_span=speaker_span,
+                cue_span=cue_span,
+                inferred=att.inferred,
+                partial=_is_partial(text, m, att),
+            )
+        )
+    return out
+
+
+_SMALL_WORDS = frozenset("a an and at by for from in of on or the to with vs".split())
+
+
+def _looks_like_title(quoted: str) -> bool:
+    """A name in quotes ("Fox News Sunday", "The Apprentice"), not words anybody said."""
+    words = [w for w in re.findall(r"[\w’']+", quoted)]
+    if not words or len(words) > 8 or quoted.rstrip()[-1:] in "?!." or ". " in quoted:
+        return False
+    return all(w[:1].isupper() or w.lower() in _SMALL_WORDS or w[:1].isdigit() for w in words) and quoted[:1].isupper()
+
+
+def _is_partial(text: str, m: Marked, att: Attribution) -> bool:
+    """Quoted words that continue the writer's own clause: a word that is not the cue right before the mark."""
+    before = text[max(0, m.open - 40) : m.open].rstrip(" \t\xa0")
+    if not before or before.endswith(("\n", ":", "—", "–", "-", "(", "[")):
+        return False
+    if not before[-1].isalnum():
+        return False  # after a sentence, a comma or another quote: "…, he said, “…”"
+    last = re.search(r"([\w’']+)$", before)
+    if last is None:
+        return False
+    word = last.group(1).lower()
+    if att.cue is not None and (word in CUE_FORMS or att.cue.idx <= m.open - len(before) + last.start(1) < att.cue.idx + len(att.cue.text) + 4):
+        return False
+    return word not in CUE_FORMS
+
+
+def _paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end == -1 else end
+
+
+def _attribute(doc: Doc, m: Marked, span, in_quote: list[bool], resolver: _Resolver, text: str) -> Attribution:
+    """The cue and speaker in the sentences around one quote (outside every quote)."""
+    p_start, p_end = _paragraph_bounds(text, m.open)
+    first_sent = span[0].sent
+    last_sent = span[-1].sent
+    left = [t for t in first_sent if t.i < span.start and not in_quote[t.i] and t.idx >= p_start]
+    right = [t for t in last_sent if t.i >= span.end and not in_quote[t.i] and t.idx < p_end]
+    # A quote ending its sentence is often attributed by the next short sentence: "“…” Rubio said."
+    if not right and last_sent.end < len(doc):
+        nxt = doc[last_sent.end].sent
+        if nxt[0].idx < p_end:
+            right = [t for t in nxt[:6] if not in_quote[t.i] and t.idx < p_end]
+    # A quote opening a paragraph after "… said:" takes the cue of that paragraph.
+    if not left and m.open == p_start + (len(text[p_start:m.open]) - len(text[p_start:m.open].lstrip())) and p_start > 1:
+        prev_end = p_start - 1
+        prev_text = text[:prev_end].rstrip()
+        if prev_text.endswith(":"):
+            prev_tok = doc.char_span(len(prev_text) - 1, len(prev_text), alignment_mode="expand")
+            if prev_tok is not None:
+                left = [t for t in prev_tok.sent if not in_quote[t.i]]
+    cands: list[tuple[tuple[int, int], Token, bool]] = []
+    root = span.root
+    for side, tokens in (("right", right), ("left", left)):
+        for t in tokens:
+            if not _is_cue(t):
+                continue
+            governs = t in root.ancestors or t.head == root or any(a in span for a in t.ancestors)
+            distance = t.idx - m.close if side == "right" else m.open - t.idx
+            cands.append(((0 if governs else 1, distance), t, side == "right"))
+    if not cands:
+        return _dash_attribution(doc, m, text, p_end, resolver)
+    cands.sort(key=lambda c: c[0])
+    _, cue, after = cands[0]
+    cue_end = cue.doc[cue.i + 1] if cue.lower_ == "according" else None
+    subj = _subject(cue)
+    att = Attribution(cue=cue, cue_end=cue_end, tokens_after=after)
+    if subj is not None and not in_quote[subj.i]:
+        att.speaker, att.speaker_span = resolver.speaker(subj, m.open)
+    return att
+
+
+_DASH_SPEAKER = re.compile(r"[\s\x00'\"”]*[―—–-]{1,2}\s*([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})")
+
+
+def _dash_attribution(doc: Doc, m: Marked, text: str, p_end: int, resolver: _Resolver) -> Attribution:
+    """"“…” ― Sonya Herridge": a name after a dash that closes the paragraph signs the quote."""
+    match = _DASH_SPEAKER.match(text, m.close + 1, p_end)
+    if match is None or len(text[match.end() : p_end].strip(" .,")) > 40:
+        return Attribution()
+    dash = doc.char_span(match.start(0), match.end(0), alignment_mode="expand")
+    if dash is None:
+        return Attribution()
+    cue = next((t for t in dash if t.text.strip("―—–-") == ""), None)
+    if cue is None:
+        return Attribution()
+    s, e = match.span(1)
+    people = [p for p in resolver.people if p.span.start >= s and p.span.end <= e]
+    return Attribution(cue=cue, speaker=people[0].name if people else text[s:e].rstrip("."), speaker_span=(s, e))
+
+
+def _share_cues(marked: list[Marked], atts: list[Attribution | None], text: str) -> None:
+    """Quotes split by their attribution, quotes over several paragraphs, and uncued neighbours."""
+    # Multi-paragraph quotes: every segment of a chain takes the chain's attribution.
+    chain: list[int] = []
+    chains: list[list[int]] = []
+    for i, m in enumerate(marked):
+        if m.continued and chain:
+            chain.append(i)
+        else:
+            chain = [i]
+            chains.append(chain)
+    for ch in chains:
+        cued = [atts[i] for i in ch if atts[i] is not None and atts[i].cue is not None]
+        if cued and len(ch) > 1:
+            for i in ch:
+                if atts[i] is None or atts[i].cue is None:
+                    atts[i] = Attribution(cued[0].cue, cued[0].cue_end, cued[0].speaker, cued[0].speaker_span)
+    # "“…,” Rubio said. “…”": the second part shares the cue placed between the two.
+    for i in range(1, len(marked)):
+        prev, cur = atts[i - 1], atts[i]
+        if prev is None or prev.cue is None or (cur is not None and cur.cue is not None):
+            continue
+        between = text[marked[i - 1].close + 1 : marked[i].open]
+        if "\n" in between or not prev.tokens_after:
+            continue
+        if prev.cue.idx < marked[i - 1].close or prev.cue.idx > marked[i].open:
+            continue
+        atts[i] = Attribution(prev.cue, prev.cue_end, prev.speaker, prev.speaker_span, tokens_after=True)
+    # An uncued quote next to quotes of one speaker (this paragraph or the one before) inherits it.
+    for i, m in enumerate(marked):
+        if atts[i] is not None and atts[i].cue is not None:
+            continue
+        near = []
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(marked) and atts[j] is not None and atts[j].cue is not None and atts[j].speaker:
+                gap = text[min(marked[j].close, m.close) : max(marked[j].open, m.open)]
+                if gap.count("\n") <= 1:
+                    near.append((atts[j].speaker, atts[j].speaker_span))
+        if near and len({name for name, _ in near}) == 1:
+            atts[i] = Attribution(speaker=near[0][0], speaker_span=near[0][1], inferred=True)

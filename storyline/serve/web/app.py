@@ -1,0 +1,218 @@
+"""The FastAPI application: one route table, one view per page, a JSON API under ``/api/``.
+
+Article text and metadata are untrusted. Jinja2 autoescapes every template, links from
+articles are rendered only when they are http(s), and every response carries a strict
+Content-Security-Policy: no script at all, styles only from ``/static``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from storyline.api import Storyline
+from storyline.errors import NotFound
+from storyline.models import Brief
+from storyline.serve.web import views
+from storyline.settings import Settings
+from storyline.store.sqlite import SNIPPET_END, SNIPPET_START
+
+STATIC = Path(__file__).parent / "static"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+try:
+    VERSION = version("storyline")
+except PackageNotFoundError:  # running from a source tree
+    VERSION = "0"
+
+
+def _marked(snippet: str) -> Markup:
+    """Escape a search snippet, then turn the FTS match markers into ``<mark>``."""
+    return Markup(str(escape(snippet)).replace(SNIPPET_START, "<mark>").replace(SNIPPET_END, "</mark>"))
+
+
+def make_templates() -> Environment:
+    env = Environment(loader=PackageLoader("storyline.serve.web", "templates"), autoescape=True, undefined=StrictUndefined)
+    env.filters["marked"] = _marked
+    env.filters["day"] = lambda value: (value or "")[:10]
+    env.globals["version"] = VERSION
+    return env
+
+
+class Pages:
+    """The views: each reads the store under one lock (one SQLite connection), then renders."""
+
+    def __init__(self, sl: Storyline) -> None:
+        self.sl = sl
+        self.lock = threading.Lock()
+        self.templates = make_templates()
+
+    def call(self, view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return view(self.sl, *args, **kwargs)
+
+    def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(self.templates.get_template(template).render(**context), status_code=status)
+
+    # --- HTML pages -------------------------------------------------------------------------
+
+    def index(
+        self,
+        q: str | None = None,
+        outlet: str | None = None,
+        sort: Literal["size", "first_seen", "last_seen", "title"] = "size",
+        order: Literal["asc", "desc"] = "desc",
+        limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
+        offset: int = Query(0, ge=0, le=10**9),
+    ) -> HTMLResponse:
+        ctx = self.call(views.story_list, q=q, outlet=outlet, sort=sort, order=order, limit=limit, offset=offset)
+        return self.render("index.html", page=ctx, api_url="/api/stories")
+
+    def story(self, story_id: str) -> HTMLResponse:
+        return self.render("story.html", page=self.call(views.story_page, story_id))
+
+    def article(self, article_id: str, hl: str | None = None) -> HTMLResponse:
+        return self.render("article.html", page=self.call(views.article_page, article_id, hl=hl))
+
+    def entity(self, name: str) -> HTMLResponse:
+        return self.render("entity.html", page=self.call(views.entity_page, name))
+
+    def search(
+        self,
+        q: str = "",
+        kind: Literal["all", "articles", "quotes", "entities"] = "all",
+        limit: int = Query(10, ge=1, le=views.MAX_LIMIT),
+        offset: int = Query(0, ge=0, le=10**9),
+    ) -> HTMLResponse:
+        ctx = self.call(views.search_page, q, kind=kind, limit=limit, offset=offset) if q.strip() else None
+        return self.render("search.html", page=ctx, q=q, kind=kind)
+
+    # --- JSON API ---------------------------------------------------------------------------
+
+    def api_stories(
+        self,
+        q: str | None = Query(None, description="Only stories whose title contains this."),
+        outlet: str | None = Query(None, description="Only stories with an article from this outlet."),
+        sort: Literal["size", "first_seen", "last_seen", "title"] = "size",
+        order: Literal["asc", "desc"] = "desc",
+        limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
+        offset: int = Query(0, ge=0, le=10**9),
+    ) -> views.StoryListContext:
+        """Stories, filtered, sorted and paginated (``next_url`` gives the next page)."""
+        return self.call(views.story_list, q=q, outlet=outlet, sort=sort, order=order, limit=limit, offset=offset, base="/api/stories")
+
+    def api_story(self, story_id: str) -> JSONResponse:
+        """The story's brief, exactly as ``storyline export --format json`` writes it."""
+        brief = self.call(lambda sl: sl.brief(story_id))
+        return JSONResponse(brief.as_dict())
+
+    def api_articles(
+        self,
+        limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
+        offset: int = Query(0, ge=0, le=10**9),
+    ) -> views.ArticleListContext:
+        """Stored articles in ingest order, without their text."""
+        return self.call(views.article_list, limit=limit, offset=offset)
+
+    def api_article(self, article_id: str) -> JSONResponse:
+        """One article (a unique id prefix is enough) with its annotations, story and relations."""
+        return JSONResponse(self.call(views.article_detail, article_id))
+
+    def api_entity(self, name: str) -> views.EntityContext:
+        """One entity across the store: roles by outlet, quotes, stories, articles."""
+        return self.call(views.entity_page, name)
+
+    def api_search(
+        self,
+        q: str = Query(..., min_length=1, max_length=500),
+        kind: Literal["all", "articles", "quotes", "entities"] = "all",
+        limit: int = Query(10, ge=1, le=views.MAX_LIMIT),
+        offset: int = Query(0, ge=0, le=10**9),
+    ) -> views.SearchContext:
+        """Full-text search (SQLite FTS5); snippets mark matches between U+0002 and U+0003."""
+        return self.call(views.search_page, q, kind=kind, limit=limit, offset=offset, base="/api/search")
+
+
+NOT_FOUND = {404: {"description": "No such story, article or entity"}}
+
+
+def create_app(db: str | Path, *, settings: Settings | None = None) -> FastAPI:
+    """The web app over the store at ``db``.
+
+    >>> from fastapi.testclient import TestClient  # doctest: +SKIP
+    >>> TestClient(create_app("storyline.db")).get("/api/stories").json()["total"]  # doctest: +SKIP
+    1
+    """
+    sl = Storyline(db, settings)
+    pages = Pages(sl)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        sl.close()
+
+    app = FastAPI(
+        title="Storyline",
+        version=VERSION,
+        description="Stories, briefs, articles, entities and search over one Storyline store.",
+        docs_url=None,  # the Swagger UI loads from a CDN; the schema is at /api/openapi.json
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.pages = pages
+
+    # The route table: (path, view, response model, in the API schema).
+    routes: list[tuple[str, Callable[..., Any], Any, bool]] = [
+        ("/", pages.index, None, False),
+        ("/stories/{story_id}", pages.story, None, False),
+        ("/articles/{article_id}", pages.article, None, False),
+        ("/entities/{name}", pages.entity, None, False),
+        ("/search", pages.search, None, False),
+        ("/api/stories", pages.api_stories, views.StoryListContext, True),
+        ("/api/stories/{story_id}", pages.api_story, Brief, True),
+        ("/api/articles", pages.api_articles, views.ArticleListContext, True),
+        ("/api/articles/{article_id}", pages.api_article, views.ArticleDetail, True),
+        ("/api/entities/{name}", pages.api_entity, views.EntityContext, True),
+        ("/api/search", pages.api_search, views.SearchContext, True),
+    ]
+    for path, endpoint, model, in_schema in routes:
+        if in_schema:
+            app.add_api_route(path, endpoint, methods=["GET"], response_model=model, responses=NOT_FOUND if "{" in path else None)
+        else:
+            app.add_api_route(path, endpoint, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=404)
+        return pages.render("error.html", status=404, title="Not found", message=str(exc))
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app

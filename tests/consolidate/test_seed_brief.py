@@ -1,0 +1,106 @@
+"""Acceptance of the story brief on the five seed articles (offsets are never hard-coded)."""
+
+from __future__ import annotations
+
+from storyline.consolidate.common import normalize
+
+ZELENSKYY_QUOTE = "We need real, reliable solutions that will help end the war,"
+
+
+def test_rubio_title_discrepancy_has_both_sides_with_spans(seed_story):
+    brief = seed_story.brief("001")
+    found = [d for d in brief.discrepancies if d.kind == "role" and d.subject.startswith("Marco Rubio")]
+    assert len(found) == 1, [d.subject for d in brief.discrepancies]
+    (d,) = found
+    senator = next(s for s in d.sides if "Senator" in s.value)
+    assert seed_story.seeds(senator.article_ids) == {"000"}
+    assert [s.text for s in senator.spans] == ["U.S. Senator"]
+    secretary = next(s for s in d.sides if "Secretary of State" in s.value)
+    story_seeds = seed_story.seeds(a.id for a in brief.articles)
+    assert seed_story.seeds(secretary.article_ids) == story_seeds & {"001", "002", "003", "004"}
+    assert all("Secretary of State" in s.text for s in secretary.spans)
+    assert d.better_supported == d.sides.index(secretary)
+    assert secretary.independent_sources > senator.independent_sources
+
+
+def test_former_president_error_in_003_is_reported(seed_story):
+    brief = seed_story.brief("003")
+    d = next(d for d in brief.discrepancies if d.kind == "role" and d.subject.startswith("Donald Trump"))
+    former = next(s for s in d.sides if "former" in s.value.lower())
+    assert seed_story.seeds(former.article_ids) == {"003"}
+    assert [s.text for s in former.spans] == ["former President"]
+    sitting = [s for s in d.sides if s is not former]
+    assert sitting and all(not any("former" in sp.text.lower() for sp in s.spans) for s in sitting)
+    assert d.better_supported == d.sides.index(max(d.sides, key=lambda s: s.independent_sources))
+    assert d.severity >= 0.8
+
+
+def test_geneva_and_florida_are_different_events_not_contradictions(seed_story):
+    brief = seed_story.brief("001")
+    assert not [d for d in brief.discrepancies if d.kind in ("place", "date")]
+    if seed_story.by_seed["002"] in {a.id for a in brief.articles}:
+        covered = {ev.place: seed_story.seeds(ev.article_ids) for ev in brief.events}
+        assert covered.get("Geneva") == {"002"} or "002" in covered.get("Geneva", set())
+        assert {"001", "003", "004"} <= covered["Florida"]
+        # No claim merges a Geneva sentence with a Florida sentence.
+        for claim in brief.claims:
+            texts = " ".join(s.text for s in claim.spans)
+            assert not ("Geneva" in texts and "Florida" in texts and len(claim.spans) > 1 and "earlier" not in texts)
+    else:
+        geneva = seed_story.story_of("002")
+        assert geneva.id in brief.linked_story_ids or seed_story.story_of("001").id in geneva.linked_story_ids
+
+
+def test_yermak_is_one_entity_with_both_spellings(seed_story):
+    brief = seed_story.brief("001")
+    yermaks = [e for e in brief.entities if any("Yermak" in n for n in [e.name, *e.variants])]
+    assert len(yermaks) == 1
+    names = {yermaks[0].name, *yermaks[0].variants}
+    assert {"Andriy Yermak", "Andrii Yermak"} <= names
+    assert seed_story.seeds(yermaks[0].article_ids) >= {"001", "004"}
+    zelenskyy = [e for e in brief.entities if any(n.startswith("Zelensk") or " Zelensk" in n for n in [e.name, *e.variants])]
+    assert len(zelenskyy) == 1
+
+
+def test_zelenskyy_quote_is_one_group_carried_by_001_and_004(seed_story):
+    brief = seed_story.brief("001")
+    groups = [g for g in brief.quote_groups if normalize(ZELENSKYY_QUOTE) in normalize(g.text)]
+    assert len(groups) == 1
+    (group,) = groups
+    assert seed_story.seeds(group.article_ids) == {"001", "004"}
+    assert group.variation == "exact"
+    assert all(o.span.text.strip(" ,") == ZELENSKYY_QUOTE.strip(" ,") for o in group.occurrences)
+    assert group.independent_sources == 1  # 004 rewrites 001
+    assert group.speaker == "Volodymyr Zelenskyy"
+
+
+def test_rewrite_family_counts_once(seed_story):
+    brief = seed_story.brief("001")
+    family = next(f for f in brief.families if seed_story.by_seed["001"] in f)
+    assert seed_story.by_seed["004"] in family
+    only_001_004 = [c for c in brief.claims if seed_story.seeds(c.article_ids) == {"001", "004"}]
+    assert len(only_001_004) >= 3
+    assert all(c.independent_sources == 1 for c in only_001_004)
+    wider = [c for c in brief.claims if {"001", "004"} < seed_story.seeds(c.article_ids)]
+    assert wider and all(c.independent_sources == len(seed_story.seeds(c.article_ids)) - 1 for c in wider)
+
+
+def test_summary_cites_every_supporting_article_and_prefers_corroboration(seed_story):
+    brief = seed_story.brief("001")
+    assert 3 <= len(brief.summary) <= 5
+    claim_of = {(s.article_id, s.start): c for c in brief.claims for s in c.spans}
+    for sentence in brief.summary:
+        claim = claim_of[(sentence.span.article_id, sentence.span.start)]
+        cited = {sentence.span.article_id, *(s.article_id for s in sentence.supporting)}
+        assert cited == set(claim.article_ids)
+        assert sentence.independent_sources == claim.independent_sources
+    assert any(s.independent_sources >= 2 for s in brief.summary)
+
+
+def test_roles_cover_every_outlet_with_spans(seed_story):
+    brief = seed_story.brief("001")
+    rubio = next(e for e in brief.entities if e.name == "Marco Rubio")
+    roles = {seed_story.seeds([r.article_id]).pop(): r.span.text for r in rubio.roles}
+    assert roles["000"] == "U.S. Senator"
+    assert roles["001"] == "Secretary of State"
+    assert "Rubio" in rubio.variants
