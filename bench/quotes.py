@@ -35,8 +35,12 @@ def load_dev(path: Path = POLNEAR_DEV, limit: int | None = None) -> list[dict]:
     return rows[:limit] if limit else rows
 
 
-def gold_quotes(row: dict) -> list[dict]:
-    """The first annotator's direct quotes: ``{"chars": set, "sources": [(s, e, text)]}``."""
+def gold_quotes(row: dict, *, readme_marks_only: bool = False) -> list[dict]:
+    """The first annotator's direct quotes: ``{"chars": set, "sources": [(s, e, text)]}``.
+
+    ``readme_marks_only``: only contents starting with " or “ (the README's wording), leaving
+    out the NYT texts' ''…'' quotes.
+    """
     out = []
     for att in row["annotations"][0]["attributions"]:
         content = att["content"]
@@ -45,7 +49,10 @@ def gold_quotes(row: dict) -> list[dict]:
         first = content[0]
         # ''…'' pairs: some annotators started the content at the second apostrophe.
         paired = first["text"].startswith("'") and row["text"][first["start"] - 1 : first["start"]] == "'"
-        if not (first["text"].startswith(QUOTE_MARKS) or paired):
+        if readme_marks_only:
+            if not first["text"].startswith(('"', "“")):
+                continue
+        elif not (first["text"].startswith(QUOTE_MARKS) or paired):
             continue
         chars = {i for frag in content for i in range(frag["start"], frag["end"])}
         out.append({"chars": chars, "sources": [(f["start"], f["end"], f["text"]) for f in att["source"]], "text": content[0]["text"]})
@@ -199,10 +206,17 @@ def main(argv: list[str]) -> int:
     ours = score(golds, preds, rows, args.errors)
     results = [("storyline", ours)]
     figures: dict = {"data": "polnear/polnear.dev.jsonl (first annotator; content starting with a quote mark)", "articles": len(rows), "storyline": ours}
+    strict_golds = [gold_quotes(row, readme_marks_only=True) for row in rows]
+    ours_strict = score(strict_golds, preds)
+    figures["readme_marks_only"] = {"storyline": ours_strict}
+    results.append(("storyline (\" “ only)", ours_strict))
     if not args.no_textacy:
-        theirs = score(golds, textacy_predictions(rows))
+        textacy_preds = textacy_predictions(rows)
+        theirs = score(golds, textacy_preds)
         results.append(("textacy 0.13", theirs))
         figures["textacy"] = theirs
+        figures["readme_marks_only"]["textacy"] = theirs_strict = score(strict_golds, textacy_preds)
+        results.append(("textacy (\" “ only)", theirs_strict))
     print(_table(results))
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     speed = {"articles": len(rows), "seconds": round(seconds, 2), "articles_per_s": round(len(rows) / seconds, 2), "processes": 1, "cpus": cpus}

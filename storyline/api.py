@@ -21,7 +21,7 @@ from storyline.engine import Engine, get_engine
 from storyline.errors import InputError
 from storyline.ingest import OutletLines, read_inputs
 from storyline.models import Article, Brief, EnrichedArticle, Story
-from storyline.relate import group_stories
+from storyline.relate import Relater
 from storyline.settings import DEFAULT_SETTINGS, Settings
 from storyline.store import Store
 
@@ -152,7 +152,7 @@ class Storyline:
             self._run_engine(engine, scheduler, batches, len(todo) + len(repair), report, progress, {a.id for a in repair})
         if report.ingested or report.repaired or self.store.count_ungrouped():
             with report.timed("relate"):
-                self.regroup()
+                self.relate()
         return report
 
     def _run_engine(
@@ -203,12 +203,30 @@ class Storyline:
 
     # --- relate ---------------------------------------------------------------------------
 
-    def regroup(self) -> list[Story]:
-        """Recompute the stories over every enriched article in the store."""
-        stories = group_stories(list(self.store.iter_enriched()), self.settings)
+    def relate(self) -> list[Story]:
+        """Stream every article the relate stage has not seen into its story (existing or new),
+        record its near-duplicates and derivations; returns the stories that changed."""
+        todo = self.store.unrelated_ids()
+        if not todo:
+            return []
         with self.store.transaction():
-            self.store.replace_stories(stories)
+            if self.store.relate_is_empty():
+                self.store.replace_stories([])  # a store grouped before the streaming relate stage existed
+            relater = Relater(self.store, self.settings, lambda ids: list(self.store.iter_enriched(ids)))
+            stories, relations = relater.add(list(self.store.iter_enriched(todo)))
+            for story in stories:
+                self.store.save_story(story)
+            for relation in relations:
+                self.store.save_relation(relation)
         return stories
+
+    def regroup(self) -> list[Story]:
+        """Forget the relate stage's state and stream every stored article again, in ingest order."""
+        with self.store.transaction():
+            self.store.clear_relate()
+            self.store.replace_stories([])
+        self.relate()
+        return self.store.list_stories()
 
     # --- read -----------------------------------------------------------------------------
 

@@ -244,6 +244,43 @@ def show(ctx: click.Context, story_id: str) -> None:
 
 
 @cli.command()
+@click.argument("article_id")
+@format_option("table", "json")
+@click.option("--pairs", default=5, show_default=True, help="Aligned sentence pairs to show per derivation.")
+@click.pass_context
+@handle_errors
+def related(ctx: click.Context, article_id: str, fmt: str, pairs: int) -> None:
+    """List an article's near-duplicates and derivations (rewrites, paraphrases) with evidence.
+
+    Example: storyline related 848c0234
+    """
+    sl = open_storyline(ctx)
+    article_id = sl.store.resolve_article_id(article_id)
+    relations = [r for r in sl.store.relations_for([article_id]) if article_id in (r.article_id, r.other_id)]
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in relations], ensure_ascii=False, indent=2))
+        return
+    if not relations:
+        console.print(Text(f"{article_id}: no near-duplicates or derivations found"))
+        return
+    for r in relations:
+        other = r.other_id if r.article_id == article_id else r.article_id
+        if r.direction is None:
+            way = "direction unknown"
+        else:
+            source = r.article_id if r.direction == "article->other" else r.other_id
+            way = "this article derives from it" if source == other else "it derives from this article"
+        head = f"{r.kind} {other}  score {r.score:.2f}  {way}"
+        console.print(Text(head + (f" ({r.direction_reason})" if r.direction_reason else ""), style="bold"))
+        for a, b in r.evidence[:pairs]:
+            mine, theirs = (a, b) if a.article_id == article_id else (b, a)
+            console.print(Text(f"  this:  {mine.text}"))
+            console.print(Text(f"  other: {theirs.text}"), style="dim")
+        if len(r.evidence) > pairs:
+            console.print(Text(f"  ... {len(r.evidence) - pairs} more aligned pairs (--pairs N)"))
+
+
+@cli.command()
 @click.argument("story_id")
 @format_option("json", "markdown")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="Write here instead of standard output.")

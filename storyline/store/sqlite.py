@@ -113,6 +113,32 @@ def _ingest_furniture(db: sqlite3.Connection) -> None:
     )
 
 
+# --- relate (issue 4): the story clusterer's index and the near-duplicate signatures ----------
+
+
+@migration("0004_relate")
+def _relate(db: sqlite3.Connection) -> None:
+    # Vectors and MinHash signatures are the durable state; the faiss and LSH indexes are
+    # rebuilt from them when a store is opened. Story profiles are read only for candidates.
+    _run_script(
+        db,
+        """
+        CREATE TABLE relate_articles (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id TEXT NOT NULL UNIQUE,
+            story_id TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            minhash BLOB,
+            signature TEXT NOT NULL
+        );
+        CREATE TABLE relate_stories (
+            story_id TEXT PRIMARY KEY,
+            profile TEXT NOT NULL
+        )
+        """
+    )
+
+
 # --- search index (issue 7): FTS5 over articles, quotes and entities -------------------------
 
 SNIPPET_START, SNIPPET_END = "\x02", "\x03"
@@ -447,6 +473,60 @@ class Store:
             "INSERT OR IGNORE INTO outlet_lines (outlet, line_key, doc_key) VALUES (?, ?, ?)",
             [(outlet, key, doc_key) for key in line_keys],
         )
+
+    # --- relate (issue 4): the `RelateState` of storyline.relate.stories -------------------
+
+    def load_relate_index(self) -> tuple[list[str], list[str], Any, dict[str, Any] | None]:
+        import numpy as np
+
+        rows = self.db.execute("SELECT article_id, story_id, vector FROM relate_articles ORDER BY seq").fetchall()
+        vectors = np.array([np.frombuffer(r[2], dtype=np.float32) for r in rows], dtype=np.float32)
+        docfreq = self.get_state("relate.docfreq")
+        return [r[0] for r in rows], [r[1] for r in rows], vectors, json.loads(docfreq) if docfreq else None
+
+    def get_story_profile(self, story_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT profile FROM relate_stories WHERE story_id = ?", (story_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_story_profile(self, story_id: str, data: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO relate_stories (story_id, profile) VALUES (?, ?)",
+            (story_id, json.dumps(data, ensure_ascii=False, separators=(",", ":"))),
+        )
+
+    def save_relate_article(self, article_id: str, story_id: str, vector: Any, signature: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO relate_articles (article_id, story_id, vector, signature) VALUES (?, ?, ?, ?)",
+            (article_id, story_id, vector.astype("float32").tobytes(), json.dumps(signature, ensure_ascii=False, separators=(",", ":"))),
+        )
+
+    def save_relate_docfreq(self, data: dict[str, Any]) -> None:
+        self.set_state("relate.docfreq", json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+    def save_minhash(self, article_id: str, signature: bytes) -> None:
+        self.db.execute("UPDATE relate_articles SET minhash = ? WHERE article_id = ?", (signature, article_id))
+
+    def iter_minhashes(self) -> Iterator[tuple[str, bytes]]:
+        rows = self.db.execute("SELECT article_id, minhash FROM relate_articles WHERE minhash IS NOT NULL ORDER BY seq")
+        yield from ((r[0], r[1]) for r in rows)
+
+    def unrelated_ids(self) -> list[str]:
+        """Enriched articles the relate stage has not seen yet, in ingest order."""
+        rows = self.db.execute(
+            "SELECT a.id FROM articles a JOIN enrichments e ON e.article_id = a.id "
+            "LEFT JOIN relate_articles r ON r.article_id = a.id WHERE r.article_id IS NULL ORDER BY a.seq"
+        )
+        return [row[0] for row in rows]
+
+    def relate_is_empty(self) -> bool:
+        return self.db.execute("SELECT 1 FROM relate_articles LIMIT 1").fetchone() is None
+
+    def clear_relate(self) -> None:
+        """Forget the relate stage's state (``Storyline.regroup`` rebuilds it from every article)."""
+        self.db.execute("DELETE FROM relate_articles")
+        self.db.execute("DELETE FROM relate_stories")
+        self.db.execute("DELETE FROM relations")
+        self.db.execute("DELETE FROM state WHERE key = 'relate.docfreq'")
 
     # --- state of stages (e.g. the relate stage's index) ---------------------------------
 

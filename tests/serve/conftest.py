@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 import time
@@ -14,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storyline import Storyline
+from tests.conftest import SEEDS
 from storyline.serve.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -46,14 +46,13 @@ HOSTILE = {
 
 
 @pytest.fixture(scope="session")
-def web_db(seeds_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed store plus one hostile article (its own story), ingested like any other."""
+def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed articles plus one hostile article (its own story), ingested like any other."""
     path = tmp_path_factory.mktemp("web") / "web.db"
-    shutil.copy(seeds_db, path)
     hostile = path.parent / "hostile.jsonl"
     hostile.write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
     with Storyline(path) as sl:
-        report = sl.ingest([str(hostile)])
+        report = sl.ingest([str(SEEDS), str(hostile)])
         assert report.failed == 0, report.errors
     return path
 

@@ -69,7 +69,7 @@ def test_hostile_article_renders_as_inert_text(page, hostile_article_id: str, cl
     for path in (f"/articles/{hostile_article_id}", f"/stories/{story_id}", "/search?q=bake", "/"):
         page.goto(path)
         # Hover and click everything an attacker might have planted.
-        for link in page.locator("main a").all()[:40]:
+        for link in [a for a in page.locator("main a").all() if a.is_visible()][:20]:
             link.hover()
         assert page.evaluate("() => window.__pwned") is None, path
         assert page.locator("script").count() == 0, path

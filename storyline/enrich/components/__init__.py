@@ -1,3 +1,4 @@
 """Built-in enrich components; importing this package registers them."""
 
-from storyline.enrich.components import entities, quotes, roles, sentences  # noqa: F401
+from storyline.enrich.components import entities, numbers, quotes, roles, sentences, times  # noqa: F401
+from storyline.enrich.components import embedding  # noqa: F401

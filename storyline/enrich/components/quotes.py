@@ -175,7 +175,7 @@ def _is_cue(tok: Token) -> bool:
     return tok.lower_ in CUE_FORMS and tok.pos_ in {"VERB", "AUX"} or (tok.lower_ in _STRONG_CUES and tok.pos_ != "NOUN")
 
 
-def _subject(cue: Token) -> Token | None:
+def _subject(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
     """The speaker token of a cue: its subject, the object of "according to", or the subject of the verb it hangs on."""
     if cue.lower_ == "according":
         to = cue.doc[cue.i + 1]
@@ -183,7 +183,7 @@ def _subject(cue: Token) -> Token | None:
         return objs[0] if objs else None
     node = cue
     for _ in range(3):
-        subj = [c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        subj = [c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"} and not (in_quote and in_quote[c.i])]
         if subj:
             return subj[0]
         agent = [g for c in node.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
@@ -388,7 +388,13 @@ def _looks_like_title(quoted: str) -> bool:
 
 
 def _is_partial(text: str, m: Marked, att: Attribution) -> bool:
-    """Quoted words that continue the writer's own clause: a word that is not the cue right before the mark."""
+    """Quoted words that continue the writer's own clause: a word that is not the cue right before the mark.
+
+    A few words with no punctuation of their own ("called it “crazy system”") are a fragment too.
+    """
+    quoted = text[m.start : m.end]
+    if len(quoted.split()) < MIN_UNCUED_WORDS and not re.search(r"[.,!?;:…]$", quoted):
+        return True
     before = text[max(0, m.open - 40) : m.open].rstrip(" \t\xa0")
     if not before or before.endswith(("\n", ":", "—", "–", "-", "(", "[")):
         return False
@@ -420,7 +426,13 @@ def _attribute(doc: Doc, m: Marked, span, in_quote: list[bool], resolver: _Resol
     if not right and last_sent.end < len(doc):
         nxt = doc[last_sent.end].sent
         if nxt[0].idx < p_end:
-            right = [t for t in nxt[:6] if not in_quote[t.i] and t.idx < p_end]
+            # Only "Rubio said." / "Trump said, looking …": a cue with an object of its own
+            # ("He repeated Ukraine’s thanks") starts a new statement.
+            right = [
+                t
+                for t in nxt[:6]
+                if not in_quote[t.i] and t.idx < p_end and (t.i + 1 >= len(doc) or doc[t.i + 1].is_punct or doc[t.i + 1].dep_ == "prep")
+            ]
     # A quote opening a paragraph after "… said:" takes the cue of that paragraph.
     if not left and m.open == p_start + (len(text[p_start:m.open]) - len(text[p_start:m.open].lstrip())) and p_start > 1:
         prev_end = p_start - 1
@@ -443,7 +455,7 @@ def _attribute(doc: Doc, m: Marked, span, in_quote: list[bool], resolver: _Resol
     cands.sort(key=lambda c: c[0])
     _, cue, after = cands[0]
     cue_end = cue.doc[cue.i + 1] if cue.lower_ == "according" else None
-    subj = _subject(cue)
+    subj = _subject(cue, in_quote)
     att = Attribution(cue=cue, cue_end=cue_end, tokens_after=after)
     if subj is not None and not in_quote[subj.i]:
         att.speaker, att.speaker_span = resolver.speaker(subj, m.open)
@@ -461,10 +473,11 @@ def _dash_attribution(doc: Doc, m: Marked, text: str, p_end: int, resolver: _Res
     dash = doc.char_span(match.start(0), match.end(0), alignment_mode="expand")
     if dash is None:
         return Attribution()
-    cue = next((t for t in dash if t.text.strip("―—–-") == ""), None)
+    cue = next((t for t in dash if t.text.strip("―—–-”\"'") == "" and any(c in t.text for c in "―—–-")), None)
     if cue is None:
         return Attribution()
     s, e = match.span(1)
+    e = s + len(text[s:e].rstrip("."))
     people = [p for p in resolver.people if p.span.start >= s and p.span.end <= e]
     return Attribution(cue=cue, speaker=people[0].name if people else text[s:e].rstrip("."), speaker_span=(s, e))
 

@@ -16,7 +16,7 @@ from storyline.errors import InputError
 from storyline.ingest.html import parse_datetime
 from storyline.ingest.readers.html import read_page
 from storyline.ingest.registry import ReadResult, reader
-from storyline.ingest.sources import Source
+from storyline.ingest.sources import Source, gunzip
 from storyline.settings import Settings
 
 _SUFFIXES = {".warc", ".warc.gz", ".arc", ".arc.gz"}
@@ -67,6 +67,13 @@ def read_warc(source: Source, settings: Settings) -> ReadResult:
     except Exception as exc:  # noqa: BLE001 - zlib.error and friends from truncated gzip members
         yield InputError(source.name, f"damaged archive after {records} records: {type(exc).__name__}: {exc}")
         return
+    if source.is_gzip:
+        # warcio reads a cut-off gzip member as a short record without complaint.
+        try:
+            gunzip(source.raw, source.name, limit=source.max_bytes)
+        except InputError as exc:
+            yield InputError(source.name, f"damaged archive ({exc.reason}); the {records} records before the damage were read")
+            return
     if records == 0:
         yield InputError(source.name, "no WARC/ARC records in the file")
     elif pages == 0:

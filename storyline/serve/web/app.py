@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal
@@ -165,11 +164,6 @@ def create_app(db: str | Path, *, settings: Settings | None = None) -> FastAPI:
     sl = Storyline(db, settings)
     pages = Pages(sl)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        yield
-        sl.close()
-
     app = FastAPI(
         title="Storyline",
         version=VERSION,
@@ -177,7 +171,6 @@ def create_app(db: str | Path, *, settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # the Swagger UI loads from a CDN; the schema is at /api/openapi.json
         redoc_url=None,
         openapi_url="/api/openapi.json",
-        lifespan=lifespan,
     )
     app.state.pages = pages
 

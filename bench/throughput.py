@@ -1,0 +1,217 @@
+"""Throughput benchmark: end-to-end ingest -> stories -> briefs on real articles, local and Dask.
+
+The articles are the PolNeAR (train + dev) and ECB+ (train + dev) texts under
+``/work/shared/data``, 1,696 in all, taken in a fixed order and reused for larger runs: the
+k-th reuse of a text gets a one-line suffix (``Copy k.``) so its content, and so its id, is
+new, and its date moves k x 60 days so copies fall in other story windows. Each run builds a
+fresh store: ``Storyline.ingest`` (read, enrich on the engine, store, relate), then the brief
+of every story with two or more articles. Figures: articles/s end to end and per stage,
+peak RSS of the whole process tree (the ingest process and its workers), and the machine's
+load average, since the figures are only as quiet as the machine.
+
+Run: ``python -m bench throughput [--sizes 1000,10000] [--engine local,dask] [--workers 2]``
+(``--profile`` writes a pyinstrument profile of the in-process pipeline instead).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import tempfile
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from bench.common import DATA, RESULTS, write_results
+
+SOURCES = [
+    DATA / "polnear" / "polnear.train.jsonl",
+    DATA / "polnear" / "polnear.dev.jsonl",
+    DATA / "ecbplus" / "ecbplus.train.jsonl",
+    DATA / "ecbplus" / "ecbplus.dev.jsonl",
+]
+
+
+def base_articles() -> list[dict[str, Any]]:
+    rows = []
+    for path in SOURCES:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                r = json.loads(line)
+                rows.append(
+                    {
+                        "id": r.get("filename") or r.get("doc_id"),
+                        "text": r["text"],
+                        "title": r.get("title"),
+                        "outlet": r.get("publisher"),
+                        "url": r.get("url"),
+                        "published": r.get("publication_date"),
+                    }
+                )
+    return rows
+
+
+def write_corpus(path: Path, size: int) -> dict[str, Any]:
+    """``size`` articles as JSONL, every text distinct; returns the corpus' shape."""
+    base = base_articles()
+    words = []
+    with open(path, "w", encoding="utf-8") as out:
+        for i in range(size):
+            k, r = divmod(i, len(base))
+            row = dict(base[r])
+            if k:
+                row["id"] = f"{row['id']}#copy{k}"
+                row["text"] = row["text"] + f"\n\nCopy {k}."
+                row["url"] = f"{row['url']}#copy{k}" if row["url"] else None
+                if row["published"]:
+                    row["published"] = (datetime.fromisoformat(row["published"]) + timedelta(days=60 * k)).date().isoformat()
+            words.append(len(row["text"].split()))
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return {"articles": size, "distinct_texts": min(size, len(base)), "mean_words": round(statistics.mean(words), 1)}
+
+
+class PeakRSS:
+    """Samples the RSS of this process and all its descendants (pool or Dask workers)."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        self.every = every
+        self.peak_total = 0
+        self.peak_self = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            try:
+                own = me.memory_info().rss
+                total = own
+                for child in me.children(recursive=True):
+                    try:
+                        total += child.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak_self = max(self.peak_self, own)
+                self.peak_total = max(self.peak_total, total)
+            except psutil.Error:
+                pass
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> PeakRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_once(size: int, engine: str, workers: int, workdir: Path) -> dict[str, Any]:
+    from storyline import Storyline
+    from storyline.settings import Settings
+
+    corpus = workdir / f"corpus-{size}.jsonl"
+    shape = write_corpus(corpus, size)
+    db = workdir / f"{engine}-{size}.db"
+    settings = Settings(workers=workers)
+    load_before = os.getloadavg()
+    cpu_before = psutil.cpu_times()
+    start = time.perf_counter()
+    with PeakRSS() as rss, Storyline(db, settings) as sl:
+        report = sl.ingest([str(corpus)], engine=engine)
+        ingest_s = time.perf_counter() - start
+        brief_start = time.perf_counter()
+        stories = sl.stories()
+        multi = [s for s in stories if len(s.article_ids) > 1]
+        for story in multi:
+            sl.brief(story.id)
+        brief_s = time.perf_counter() - brief_start
+    total_s = time.perf_counter() - start
+    cpu_after = psutil.cpu_times()
+    busy = sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("user", "system", "nice"))
+    stages = {k: round(v, 2) for k, v in report.timings.items()}
+    stages["brief"] = round(brief_s, 2)
+    return {
+        "engine": engine,
+        "workers": report.engine.get("workers"),
+        "size": size,
+        "corpus": shape,
+        "ingested": len(report.ingested),
+        "failed": report.failed,
+        "stories": len(stories),
+        "briefs_built": len(multi),
+        "seconds": {"total": round(total_s, 1), "ingest": round(ingest_s, 1), **stages},
+        "articles_per_s": round(size / total_s, 2),
+        "ingest_articles_per_s": round(size / ingest_s, 2),
+        "articles_per_s_700_word_equivalent": round(size / total_s * shape["mean_words"] / 700, 2),
+        "peak_rss_mb": {"all_processes": round(rss.peak_total / 2**20), "ingest_process": round(rss.peak_self / 2**20)},
+        "machine_load": {
+            "loadavg_before": [round(x, 2) for x in load_before],
+            "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+            "cpu_busy_share": round(busy / (total_s * psutil.cpu_count()), 2),
+        },
+    }
+
+
+def profile(size: int, workdir: Path) -> Path:
+    """A pyinstrument profile of the whole pipeline in one process (workers=1)."""
+    from pyinstrument import Profiler
+
+    from storyline import Storyline
+    from storyline.settings import Settings
+
+    corpus = workdir / f"corpus-{size}.jsonl"
+    write_corpus(corpus, size)
+    profiler = Profiler(interval=0.005)
+    with Storyline(workdir / "profile.db", Settings(workers=1)) as sl:
+        profiler.start()
+        sl.ingest([str(corpus)])
+        for story in sl.stories():
+            if len(story.article_ids) > 1:
+                sl.brief(story.id)
+        profiler.stop()
+    out = RESULTS / "throughput_profile.txt"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out.write_text(profiler.output_text(unicode=False, color=False, show_all=False), encoding="utf-8")
+    return out
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench throughput", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="Articles per run, comma-separated (default 1000,10000).")
+    parser.add_argument("--engine", default="local,dask", help="local, dask or both, comma-separated (default both).")
+    parser.add_argument("--workers", type=int, default=2, help="Worker processes per engine (default 2).")
+    parser.add_argument("--profile", action="store_true", help="Profile the first size in one process instead.")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    engines = [e for e in args.engine.split(",") if e]
+    with tempfile.TemporaryDirectory(prefix="storyline-throughput-") as tmp:
+        if args.profile:
+            print(f"profile: {profile(sizes[0], Path(tmp))}")
+            return
+        path = RESULTS / "throughput.json"
+        previous = json.loads(path.read_text(encoding="utf-8")).get("runs", []) if path.exists() else []
+        runs = {(r["engine"], r["size"]): r for r in previous}
+        for size in sizes:
+            for engine in engines:
+                result = run_once(size, engine, args.workers, Path(tmp))
+                runs[(engine, size)] = result
+                print(json.dumps(result), flush=True)
+                # Written after every run, so a long series keeps what it finished.
+                write_results(
+                    "throughput",
+                    {"runs": sorted(runs.values(), key=lambda r: (r["size"], r["engine"]))},
+                    command="python -m bench throughput " + " ".join(argv),
+                )
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

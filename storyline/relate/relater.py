@@ -1,0 +1,76 @@
+"""The relate stage over a store: stories, near-duplicates and derivations for new articles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from storyline.models import EnrichedArticle, Relation, Story
+from storyline.relate.derivation import derivation
+from storyline.relate.duplicates import NearDuplicates, minhash, signature_bytes
+from storyline.relate.stories import RelateState, StoryClusterer, to_story
+from storyline.settings import Settings
+
+__all__ = ["Relater", "MAX_DERIVATION_CHECKS"]
+
+MAX_DERIVATION_CHECKS = 12
+"""A new article is aligned with at most this many members of its story (the latest ones)."""
+
+Fetch = Callable[[Sequence[str]], list[EnrichedArticle]]
+
+
+class Relater:
+    """Streams new articles into stories and finds their relations to stored ones.
+
+    ``state`` is the store (it implements `RelateState` plus ``iter_minhashes``/``save_minhash``);
+    ``fetch`` returns enriched articles by id, for the sentence alignment.
+    """
+
+    def __init__(self, state: Any, settings: Settings, fetch: Fetch) -> None:
+        self.state: RelateState = state
+        self.settings = settings
+        self.fetch = fetch
+        self.clusterer = StoryClusterer(state, settings)
+        self.duplicates = NearDuplicates(state.iter_minhashes())
+
+    def add(self, records: Sequence[EnrichedArticle]) -> tuple[list[Story], list[Relation]]:
+        """Assign ``records`` (in order) and return the stories they touched and the relations found."""
+        touched: dict[str, None] = {}
+        relations: list[Relation] = []
+        by_id = {r.article.id: r for r in records}
+        for record in records:
+            assignment = self.clusterer.add(record)
+            touched.setdefault(assignment.story_id, None)
+            for other in assignment.linked:
+                touched.setdefault(other, None)
+            mh = minhash(record.article.text)
+            self.state.save_minhash(record.article.id, signature_bytes(mh))  # type: ignore[attr-defined]
+            for other_id, jaccard in self.duplicates.add(record.article.id, mh):
+                relations.append(Relation(other_id, record.article.id, "near_duplicate", round(jaccard, 3)))
+            story = self.clusterer.profile(assignment.story_id)
+            members = [a for a in story.article_ids if a != record.article.id][-MAX_DERIVATION_CHECKS:] if story else []
+            fetched = {a: by_id[a] for a in members if a in by_id}
+            missing = [a for a in members if a not in fetched]
+            fetched.update({r.article.id: r for r in self.fetch(missing)} if missing else {})
+            for member in members:
+                if member in fetched:
+                    found = derivation(fetched[member], record, self.clusterer.df.idf)
+                    if found is not None:
+                        relations.append(found)
+        self.clusterer.flush()
+        stories = []
+        for story_id in touched:
+            profile = self.clusterer.profile(story_id)
+            if profile is None:
+                continue
+            articles = {r.article.id: r.article for r in self.fetch([a for a in profile.article_ids if a not in by_id])}
+            articles.update({a: by_id[a].article for a in profile.article_ids if a in by_id})
+            stories.append(
+                to_story(
+                    profile,
+                    {a: art.title for a, art in articles.items()},
+                    {a: art.published for a, art in articles.items()},
+                    self.clusterer.df.idf,
+                )
+            )
+        return stories, relations

@@ -1,0 +1,135 @@
+"""The relate stage on the seeds: stories, near-duplicates, the 001/004 rewrite with evidence."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from storyline.cli import cli
+from storyline.models import Article, EnrichedArticle, Span
+from storyline.relate import NearDuplicates, align_sentences, derivation, minhash
+from storyline.relate.derivation import direction
+from storyline.relate.stories import MemoryState, StoryClusterer
+from tests.conftest import seed_path
+
+
+def _id(sl, prefix: str) -> str:
+    text = seed_path(prefix).read_text(encoding="utf-8")
+    for article in sl.articles():
+        if article.text[:60] in text:
+            return article.id
+    raise AssertionError(prefix)
+
+
+def test_florida_and_geneva_seeds_are_related(seeds_storyline):
+    sl = seeds_storyline
+    ids = {p: _id(sl, p) for p in ("001", "002", "003", "004")}
+    story_of = {p: sl.store.story_of(i) for p, i in ids.items()}
+    assert story_of["001"] == story_of["003"] == story_of["004"]
+    florida = sl.story(story_of["001"])
+    if story_of["002"] != story_of["001"]:
+        assert story_of["002"] in florida.linked_story_ids
+        assert story_of["001"] in sl.story(story_of["002"]).linked_story_ids
+    events = {**florida.article_events, **sl.story(story_of["002"]).article_events}
+    assert events[ids["001"]]["place"] == "Florida"
+    assert events[ids["002"]]["place"] in {"Geneva", "Switzerland"}
+
+
+def test_004_rewrites_001_with_aligned_sentences(seeds_storyline):
+    sl = seeds_storyline
+    a, b = _id(sl, "001"), _id(sl, "004")
+    found = [r for r in sl.store.relations_for([a]) if {r.article_id, r.other_id} == {a, b} and r.kind == "derivation"]
+    assert found, "the 001/004 rewrite was not found"
+    relation = found[0]
+    assert len(relation.evidence) >= 8 and relation.score >= 0.2
+    texts = {x.article_id: x.text for pair in relation.evidence for x in pair}
+    assert set(texts) == {a, b}
+    for left, right in relation.evidence:
+        assert sl.article(left.article_id).text[left.start : left.end] == left.text
+        assert sl.article(right.article_id).text[right.start : right.end] == right.text
+    # Both say Witkoff goes to Moscow: that pair must be among the evidence.
+    assert any("Witkoff" in l.text and "Moscow" in l.text and "Moscow" in r.text for l, r in relation.evidence)
+    # Independent reports of the same talks are not derivations.
+    c = _id(sl, "003")
+    assert not [r for r in sl.store.relations_for([c]) if r.kind == "derivation"]
+
+
+def test_related_cli_lists_evidence(seeds_db, runner):
+    result = runner.invoke(cli, ["--db", str(seeds_db), "stories", "--format", "json"])
+    assert result.exit_code == 0
+    with __import__("storyline").Storyline(seeds_db) as sl:
+        a = _id(sl, "004")
+    result = runner.invoke(cli, ["--db", str(seeds_db), "related", a[:8]])
+    assert result.exit_code == 0, result.output
+    assert "derivation" in result.output and "Witkoff" in result.output
+    data = json.loads(runner.invoke(cli, ["--db", str(seeds_db), "related", a, "--format", "json"]).output)
+    assert data and data[0]["evidence"]
+    bad = runner.invoke(cli, ["--db", str(seeds_db), "related", "zzzz"])
+    assert bad.exit_code == 1 and "Traceback" not in bad.output
+
+
+def test_near_duplicates_survive_reopening(seeds_storyline, tmp_path):
+    sl = seeds_storyline
+    original = sl.article(_id(sl, "003"))
+    copy = Article(id="copy003", text=original.text.replace("Florida", "Florida,", 1), title=original.title)
+    report = sl.ingest_articles([copy])
+    assert report.ingested == ["copy003"]
+    dups = [r for r in sl.store.relations_for(["copy003"]) if r.kind == "near_duplicate"]
+    assert [(r.article_id, r.other_id) for r in dups] == [(original.id, "copy003")]
+    assert dups[0].score > 0.9
+    assert sl.store.story_of("copy003") == sl.store.story_of(original.id)
+
+
+def test_story_ids_are_stable_when_articles_arrive_later(seeds_storyline):
+    sl = seeds_storyline
+    before = {s.id: set(s.article_ids) for s in sl.stories()}
+    original = sl.article(_id(sl, "001"))
+    sl.ingest_articles([Article(id="late001", text=original.text + "\nUpdated with more reporting.", title=original.title)])
+    after = {s.id: set(s.article_ids) for s in sl.stories()}
+    for story_id, members in before.items():
+        assert members <= after[story_id]
+
+
+def test_minhash_lsh_finds_only_near_copies():
+    text = "Secretary of State Marco Rubio described the talks in Florida as very productive on Sunday evening"
+    index = NearDuplicates([])
+    assert index.add("a", minhash(text)) == []
+    assert index.add("b", minhash("The weather in Geneva was cold and grey all week long, with snow in the hills")) == []
+    assert [i for i, _ in index.add("c", minhash(text + " again"))] == ["a"]
+
+
+def _record(aid: str, sentences: list[str], outlet: str | None = None) -> EnrichedArticle:
+    text = "\n".join(sentences)
+    spans, at = [], 0
+    for s in sentences:
+        spans.append(Span(aid, at, at + len(s), s))
+        at += len(s) + 1
+    return EnrichedArticle(article=Article(id=aid, text=text, outlet=outlet), sentences=spans)
+
+
+def test_direction_from_an_explicit_credit():
+    base = [f"The council voted on the harbour plan number {i} after a long debate in the chamber" for i in range(10)]
+    original = _record("orig", base, outlet="Al Jazeera")
+    copy = _record("copy", ["The meeting, reported by Al Jazeera, was tense and long."] + base)
+    relation = derivation(original, copy)
+    assert relation is not None and relation.direction == "article->other"
+    assert "credits" in (relation.direction_reason or "")
+    pairs, n_a, n_b = align_sentences(original, copy)
+    assert len(pairs) == 10 and (n_a, n_b) == (10, 11)
+    way, why = direction(_record("x", base), _record("y", base), 10, 10, 10)
+    assert way is None and why.startswith("unknown")
+
+
+def test_clusterer_state_round_trips():
+    state = MemoryState()
+    from storyline.settings import DEFAULT_SETTINGS
+
+    first = StoryClusterer(state, DEFAULT_SETTINGS)
+    a = _record("a1", ["Rubio met Ukrainian officials in Florida for four hours of talks on peace"])
+    first.add(a)
+    first.flush()
+    second = StoryClusterer(state, DEFAULT_SETTINGS)
+    assert second.index.ntotal == 1 and second.df.n == 1
+    again = second.add(_record("a2", ["Rubio met Ukrainian officials in Florida for four hours of talks on peace today"]))
+    assert not again.new and again.story_id == "sa1"
