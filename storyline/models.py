@@ -14,6 +14,7 @@ Records are plain dataclasses with ``as_dict``/``from_dict`` so they travel as J
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -389,6 +390,13 @@ def _to_jsonable(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=None)
+def _field_hints(tp: type) -> tuple[tuple[str, Any], ...]:
+    """(field name, resolved type) of a record class, resolved once: get_type_hints is slow."""
+    hints = typing.get_type_hints(tp)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(tp))
+
+
 def _from_jsonable(tp: Any, data: Any) -> Any:
     if data is None:
         return None
@@ -405,8 +413,7 @@ def _from_jsonable(tp: Any, data: Any) -> Any:
     if origin is dict:
         return dict(data)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        kwargs = {f.name: _from_jsonable(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data}
+        kwargs = {name: _from_jsonable(hint, data[name]) for name, hint in _field_hints(tp) if name in data}
         return tp(**kwargs)
     if tp is datetime:
         return datetime.fromisoformat(data)

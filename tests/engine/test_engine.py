@@ -69,7 +69,7 @@ def _dump(db: Path) -> dict[str, object]:
 
 
 def test_a_store_built_on_a_dask_cluster_equals_one_built_locally(tmp_path):
-    corpus = polnear_jsonl(tmp_path / "polnear.jsonl", 200)
+    corpus = polnear_jsonl(tmp_path / "polnear.jsonl", 100)
     # One fixed hash seed for every process: see the report on name resolution order in enrich.
     env = cli_env(PYTHONHASHSEED="0")
     dbs = {}
@@ -80,9 +80,9 @@ def test_a_store_built_on_a_dask_cluster_equals_one_built_locally(tmp_path):
             env=env, capture_output=True, text=True, timeout=300,
         )
         assert done.returncode == 0, done.stderr[-2000:]
-        assert "205 ingested, 0 duplicates, 0 failed" in done.stdout
+        assert "105 ingested, 0 duplicates, 0 failed" in done.stdout
     local, dask = _dump(dbs["local"]), _dump(dbs["dask"])
-    assert len(local["articles"]) == 205 and len(local["enrichments"]) == 205
+    assert len(local["articles"]) == 105 and len(local["enrichments"]) == 105
     assert any('"quotes":[{' in record for _, record in local["enrichments"])  # quotes were extracted and compared
     assert len(local["stories"]) > 1
     for table in local:

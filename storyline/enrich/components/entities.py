@@ -58,9 +58,9 @@ def resolve_short_forms(names: list[tuple[str, str]]) -> dict[tuple[str, str], t
     candidates: dict[str, list[str]] = {}
     for label, name in names:
         candidates.setdefault(group(label), []).append(name)
-    for label, name in set(names):
+    for label, name in sorted(set(names)):
         words = name.split()
-        longest_first = sorted(set(candidates[group(label)]), key=lambda n: -len(n.split()))
+        longest_first = sorted(set(candidates[group(label)]), key=lambda n: (-len(n.split()), n))
         full_name[(label, name)] = next(
             (full for full in longest_first if len(full.split()) > len(words) and full.split()[-len(words):] == words),
             name,

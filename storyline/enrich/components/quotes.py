@@ -278,7 +278,7 @@ class _Resolver:
             # A name the NER model missed ("Umerov said"): the proper-noun phrase, as the article writes it.
             words = [t for t in tok.lefts if t.dep_ in {"compound", "flat"} and t.pos_ == "PROPN"] + [tok]
             surname = tok.text
-            return next((p for p in self.person_names if p.split()[-1] == surname), " ".join(w.text for w in words))
+            return next((p for p in sorted(self.person_names) if p.split()[-1] == surname), " ".join(w.text for w in words))
         return None
 
     def speaker(self, subj: Token, quote_start: int) -> tuple[str | None, tuple[int, int]]:
