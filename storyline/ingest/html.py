@@ -240,7 +240,8 @@ def _choose_title(candidates: list[str | None], headings: list[str], outlet: str
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 MIN_ARTICLE_WORDS = 20
-"""A page whose extracted text is shorter than this holds no article ("Move along.")."""
+"""A page whose extracted text is shorter than this (or than 4x this many characters without spaces)
+holds no article ("Move along.")."""
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> str:
@@ -317,7 +318,8 @@ def extract_page(data: bytes | str, *, url: str | None = None, content_type: str
         logger.debug("trafilatura failed on %s: %s", url, exc)
         doc = None
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
-    if len(text.split()) < MIN_ARTICLE_WORDS:
+    # Chinese or Japanese text has no spaces between words, so count characters too.
+    if len(text.split()) < MIN_ARTICLE_WORDS and len("".join(text.split())) < 4 * MIN_ARTICLE_WORDS:
         return None
 
     outlet = outlet or getattr(doc, "sitename", None) or None

@@ -3,7 +3,7 @@ from storyline.consolidate.verify import iter_spans
 
 
 def seed_brief(sl):
-    (story,) = sl.stories()
+    story = max(sl.stories(), key=lambda s: len(s.article_ids))
     return sl.brief(story.id), {a.id: a for a in sl.articles()}
 
 
