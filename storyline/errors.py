@@ -21,6 +21,10 @@ class InputError(StorylineError):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self):
+        # Pickle with both arguments: errors travel back from worker processes and Dask workers.
+        return (type(self), (self.source, self.reason))
+
 
 class StoreError(StorylineError):
     """The store cannot be opened, migrated or written."""

@@ -10,6 +10,7 @@ import pytest
 
 from storyline.engine import get_engine
 from storyline.engine.base import ordered_map
+from storyline.enrich.registry import component
 from storyline.errors import StorylineError
 from storyline.ingest import read_inputs
 from storyline.models import Article, EnrichedArticle
@@ -87,3 +88,19 @@ def test_a_store_built_on_a_dask_cluster_equals_one_built_locally(tmp_path):
     assert len(local["stories"]) > 1
     for table in local:
         assert dask[table] == local[table], table
+
+
+@component("test_fail_on_marker", requires=("record.sentences",))
+def _fail_on_marker(doc, record, settings):
+    if "FAIL-HERE" in record.article.text:
+        raise ValueError("marker found")
+
+
+def test_an_article_that_fails_on_a_worker_comes_back_as_its_input_error():
+    settings = Settings(enrich_components=("sentences", "test_fail_on_marker"), parallel_min_articles=1, workers=2)
+    articles = [Article(id=f"a{i}", text=f"Sentence {i}. Another one.", source=f"test:{i}") for i in range(6)]
+    articles[3] = Article(id="bad", text="This one says FAIL-HERE.", source="test:bad")
+    with get_engine("local", settings) as engine:
+        results = [r for _, rs in engine.map_batches([articles[:3], articles[3:]], expected=6) for r in rs]
+    assert [type(r).__name__ for r in results] == ["EnrichedArticle"] * 3 + ["InputError"] + ["EnrichedArticle"] * 2
+    assert results[3].source == "test:bad" and "marker found" in results[3].reason
