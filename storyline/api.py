@@ -216,6 +216,8 @@ class Storyline:
             stories, relations = relater.add(list(self.store.iter_enriched(todo)))
             for story in stories:
                 self.store.save_story(story)
+                if not story.article_ids:  # merged into another story by the relate stage
+                    self.store.delete_story(story.id)
             for relation in relations:
                 self.store.save_relation(relation)
         return stories

@@ -376,9 +376,21 @@ class Brief(Record):
 # --- JSON round trip -------------------------------------------------------------------------
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+@functools.lru_cache(maxsize=None)
+def _record_fields(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names, looked up once per class (``dataclasses.fields`` is slow on hot paths)."""
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+
+
 def _to_jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if type(value) in _PLAIN:
+        return value
+    names = _record_fields(type(value))
+    if names is not None:
+        return {name: _to_jsonable(getattr(value, name)) for name in names}
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, dict):

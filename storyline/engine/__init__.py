@@ -11,7 +11,7 @@ come back in input order and go through the same relate/consolidate/store path.
 
 from __future__ import annotations
 
-from storyline.engine.base import Engine, ordered_map
+from storyline.engine.base import Engine, EngineError, ordered_map
 from storyline.engine.local import LocalEngine, cpu_count
 from storyline.engine.work import enrich_batch
 from storyline.errors import StorylineError
@@ -33,4 +33,4 @@ def get_engine(name: str, settings: Settings, *, scheduler: str | None = None, w
     raise StorylineError(f"no engine named {name!r}; known: {', '.join(ENGINES)}")
 
 
-__all__ = ["ENGINES", "Engine", "LocalEngine", "cpu_count", "enrich_batch", "get_engine", "ordered_map"]
+__all__ = ["ENGINES", "Engine", "EngineError", "LocalEngine", "cpu_count", "enrich_batch", "get_engine", "ordered_map"]

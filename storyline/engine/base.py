@@ -7,12 +7,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from typing import Any
 
-from storyline.errors import InputError
+from storyline.errors import InputError, StorylineError
 from storyline.models import Article, EnrichedArticle
 from storyline.settings import Settings
 
 Batch = list[Article]
 Results = list[EnrichedArticle | InputError]
+
+
+class EngineError(StorylineError):
+    """The engine could not run a batch (a worker died, lacks Storyline, the scheduler went away).
+
+    Every batch stored before it stays stored; running the ingest again carries on from there.
+    """
 
 
 class Engine:
@@ -57,12 +64,26 @@ def ordered_map(
 ) -> Iterator[tuple[Batch, Results]]:
     """Submit up to ``in_flight`` batches ahead and yield their results in submission order."""
     window: deque[tuple[Batch, Future]] = deque()
-    for batch in batches:
-        batch = list(batch)
-        window.append((batch, submit(batch)))
-        if len(window) >= in_flight:
+    try:
+        for batch in batches:
+            batch = list(batch)
+            window.append((batch, submit(batch)))
+            if len(window) >= in_flight:
+                done, future = window.popleft()
+                yield done, _result(future, done)
+        while window:
             done, future = window.popleft()
-            yield done, future.result()
-    while window:
-        done, future = window.popleft()
-        yield done, future.result()
+            yield done, _result(future, done)
+    finally:
+        for _, future in window:  # stopped early (Ctrl-C, an error): drop the work not yet collected
+            future.cancel()
+
+
+def _result(future: Future, batch: Batch) -> Results:
+    try:
+        return future.result()
+    except StorylineError:
+        raise
+    except Exception as exc:  # a worker's failure, not one article's: name it in one line
+        first = batch[0].source or batch[0].id if batch else "?"
+        raise EngineError(f"the engine failed on the batch starting at {first}: {type(exc).__name__}: {exc}") from exc

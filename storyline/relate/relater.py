@@ -36,11 +36,13 @@ class Relater:
     def add(self, records: Sequence[EnrichedArticle]) -> tuple[list[Story], list[Relation]]:
         """Assign ``records`` (in order) and return the stories they touched and the relations found."""
         touched: dict[str, None] = {}
+        gone: dict[str, None] = {}
         relations: list[Relation] = []
         by_id = {r.article.id: r for r in records}
         for record in records:
             assignment = self.clusterer.add(record)
             touched.setdefault(assignment.story_id, None)
+            gone.update(dict.fromkeys(assignment.merged))
             for other in assignment.linked:
                 touched.setdefault(other, None)
             mh = minhash(record.article.text)
@@ -58,11 +60,14 @@ class Relater:
                     if found is not None:
                         relations.append(found)
         self.clusterer.flush()
-        stories = []
+        # A story merged into another is returned empty: the store then drops it.
+        stories = [Story(id=story_id, article_ids=[]) for story_id in gone]
+        done: set[str] = set(gone)
         for story_id in touched:
             profile = self.clusterer.profile(story_id)
-            if profile is None:
+            if profile is None or profile.id in done:
                 continue
+            done.add(profile.id)
             articles = {r.article.id: r.article for r in self.fetch([a for a in profile.article_ids if a not in by_id])}
             articles.update({a: by_id[a].article for a in profile.article_ids if a in by_id})
             stories.append(

@@ -1,15 +1,23 @@
 """Streaming story clustering: each new article joins an existing story or starts one.
 
 An article is compared with the stories of its nearest stored articles (a faiss HNSW index over
-the article vectors, so the cost per article stays flat as the store grows). A story's profile
-is the sum of its members' normalised term + actor-entity vectors; the article joins the
-candidate story whose profile is most similar under the current idf (centroid linkage) when
-that similarity clears the threshold learnt on ECB+ train, and the story's time window
-(``Settings.story_window_days``) admits the article's day. Articles without a day are
-admitted anywhere. Candidate stories above the (also learnt) link threshold that it does not
-join become linked stories: related events, such as the same talks a week earlier elsewhere.
+the article vectors, at most `MAX_CANDIDATE_STORIES` of them, so the cost per article stays flat
+as the store grows). The score of a story is the average, over a sample of its members (at most
+`MAX_MEMBER_SAMPLE`), of the learnt probability that the article and the member report the same
+event (`storyline.relate.pairs`: words, lede, people, places, numbers, dates): average
+linkage, not a centroid, so two look-alike events of one kind are not pulled together. The
+article joins the best story when that score clears ``Settings.story_similarity_threshold``
+(learnt on ECB+ train) and the story's time window (``Settings.story_window_days``) admits the
+article's day; articles without a day are admitted anywhere. Then the story it joined is merged
+with any candidate story whose members it now matches at the same threshold (average linkage
+between the two member samples): this repairs a story split in two because its first articles
+arrived before the ones that bridge them. Candidate stories above the (also learnt) link
+threshold that it does not join become linked stories: related events, such as the same talks
+a week earlier elsewhere.
 
-Story ids derive from the story's first article, so they are stable as articles arrive.
+Story ids derive from the story's first article, so they are stable as articles arrive; when
+two stories merge, the one with more articles (then the older id) keeps its id and the other
+is left as an alias (``merged_into``).
 """
 
 from __future__ import annotations
@@ -25,7 +33,8 @@ import faiss
 import numpy as np
 
 from storyline.models import EnrichedArticle, Story
-from storyline.relate.features import VECTOR_DIM, DocFreq, Signature, cosine, profile, sketch, weighted
+from storyline.relate.features import VECTOR_DIM, DocFreq, Signature, profile, sketch, weighted
+from storyline.relate.pairs import PairModel, evidence, evidence_keys, weigh
 from storyline.settings import Settings
 
 __all__ = ["RelateState", "MemoryState", "StoryClusterer", "StoryProfile", "story_id_for", "group_stories"]
@@ -49,6 +58,40 @@ class StoryProfile:
     places: dict[str, float] = field(default_factory=dict)
     """Place entities of the members' ledes (title + first sentences): where the event happened."""
     article_events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Evidence (`storyline.relate.pairs.evidence`) of a sample of the members: the first and the latest."""
+    merged_into: str | None = None
+    """Set when this story was merged into another: its id is then an alias of that story's."""
+
+    def remember(self, article_id: str, ev: dict[str, Any]) -> None:
+        """Keep ``ev`` in the member sample: the first half stays, the latest fill the rest."""
+        self.members[article_id] = ev
+        if len(self.members) > MAX_MEMBER_SAMPLE:
+            keys = list(self.members)
+            del self.members[keys[MAX_MEMBER_SAMPLE // 2]]
+
+    def absorb(self, other: StoryProfile) -> None:
+        """Take ``other``'s articles, terms, places, days, links and member sample."""
+        self.article_ids.extend(a for a in other.article_ids if a not in self.article_ids)
+        for key, value in other.terms.items():
+            self.terms[key] = self.terms.get(key, 0.0) + value
+        if len(self.terms) > MAX_PROFILE_TERMS:
+            self.terms = dict(sorted(self.terms.items(), key=lambda kv: -kv[1])[:MAX_PROFILE_TERMS])
+        for place, count in other.places.items():
+            self.places[place] = self.places.get(place, 0.0) + count
+        days = [d for d in (self.first_day, self.last_day, other.first_day, other.last_day) if d]
+        if days:
+            self.first_day, self.last_day = min(days), max(days)
+        self.article_events.update(other.article_events)
+        for sid in other.linked:
+            if sid not in self.linked and sid != self.id:
+                self.linked.append(sid)
+        if other.id in self.linked:
+            self.linked.remove(other.id)
+        for article_id, ev in other.members.items():
+            self.remember(article_id, ev)
+        other.article_ids, other.terms, other.places, other.members, other.article_events = [], {}, {}, {}, {}
+        other.linked, other.merged_into = [], self.id
 
     def add(self, sig: Signature, vector_terms: dict[str, float], lede_places: dict[str, int]) -> None:
         self.article_ids.append(sig.id)
@@ -83,6 +126,10 @@ class StoryProfile:
 
 
 MAX_PROFILE_TERMS = 400
+MAX_MEMBER_SAMPLE = 8
+"""Members a new article is compared with, per candidate story (average linkage over a sample)."""
+MAX_CANDIDATE_STORIES = 8
+"""Candidate stories scored per article: the stories of the nearest stored articles, nearest first."""
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -137,6 +184,8 @@ class Assignment:
     new: bool
     score: float
     linked: list[str]
+    merged: list[str] = field(default_factory=list)
+    """Stories merged into ``story_id`` by this article: their ids are gone."""
 
 
 class StoryClusterer:
@@ -146,12 +195,13 @@ class StoryClusterer:
     >>> clusterer.add(record).story_id  # doctest: +SKIP
     """
 
-    def __init__(self, state: RelateState, settings: Settings, *, neighbours: int = 32) -> None:
+    def __init__(self, state: RelateState, settings: Settings, *, neighbours: int = 32, model: PairModel | None = None) -> None:
         self.state = state
         self.settings = settings
         self.threshold = settings.story_similarity_threshold
         self.link_threshold = settings.story_link_threshold
         self.actor_weight = settings.story_actor_weight
+        self.model = model or PairModel.default()
         self.neighbours = neighbours
         self.window = timedelta(days=settings.story_window_days)
         ids, story_ids, vectors, docfreq = state.load_relate_index()
@@ -168,12 +218,18 @@ class StoryClusterer:
     # --- profiles ---------------------------------------------------------------------------
 
     def profile(self, story_id: str) -> StoryProfile | None:
-        if story_id not in self._profiles:
-            data = self.state.get_story_profile(story_id)
-            if data is None:
-                return None
-            self._profiles[story_id] = StoryProfile.from_json(data)
-        return self._profiles[story_id]
+        """The story's profile; a merged story's id leads to the story it was merged into."""
+        for _ in range(64):
+            if story_id not in self._profiles:
+                data = self.state.get_story_profile(story_id)
+                if data is None:
+                    return None
+                self._profiles[story_id] = StoryProfile.from_json(data)
+            found = self._profiles[story_id]
+            if found.merged_into is None:
+                return found
+            story_id = found.merged_into
+        return None
 
     def flush(self) -> None:
         """Write the changed story profiles and the document frequencies back to the state."""
@@ -204,24 +260,74 @@ class StoryClusterer:
         for position in found[0]:
             if position < 0:
                 continue
-            seen.setdefault(self.story_of[position], None)
+            story = self.profile(self.story_of[position])
+            if story is not None:
+                seen.setdefault(story.id, None)
+            if len(seen) >= MAX_CANDIDATE_STORIES:
+                break
         return list(seen)
 
-    def score(self, sig_weights: dict[str, float], story: StoryProfile) -> float:
-        return cosine(sig_weights, weighted(story.terms, self.df, self.actor_weight))
+    def _weighed(self, article_id: str, ev: dict[str, Any], cache: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        if article_id not in cache:
+            cache[article_id] = weigh(ev, self.df)
+        return cache[article_id]
+
+    def score(self, mine: dict[str, Any], story: StoryProfile, cache: dict[str, dict[str, Any]]) -> float:
+        """Average linkage: the mean same-event probability of the article and the sampled members."""
+        if not story.members:
+            return 0.0
+        probs = [self.model.same_event(mine, self._weighed(a, ev, cache)) for a, ev in story.members.items()]
+        return sum(probs) / len(probs)
+
+    def linkage(self, a: StoryProfile, b: StoryProfile, cache: dict[str, dict[str, Any]]) -> float:
+        """Average linkage between two stories' member samples."""
+        if not a.members or not b.members:
+            return 0.0
+        wa = [self._weighed(x, ev, cache) for x, ev in a.members.items()]
+        wb = [self._weighed(x, ev, cache) for x, ev in b.members.items()]
+        return sum(self.model.same_event(x, y) for x in wa for y in wb) / (len(wa) * len(wb))
+
+    def _merge(self, story: StoryProfile, scored: list[tuple[float, str]], cache: dict[str, dict[str, Any]]) -> tuple[StoryProfile, list[str]]:
+        """Merge ``story`` with the close candidates its members now match (see the module docstring)."""
+        merged: list[str] = []
+        for score, other_id in scored:
+            if score < self.link_threshold or other_id == story.id:
+                continue
+            other = self.profile(other_id)
+            if other is None or other.id == story.id or not (story.admits(other.first_day, self.window) or other.admits(story.first_day, self.window)):
+                continue
+            if self.linkage(story, other, cache) < self.threshold:
+                continue
+            keep, drop = (story, other) if (len(story.article_ids), other.id) >= (len(other.article_ids), story.id) else (other, story)
+            keep.absorb(drop)
+            for sid in list(keep.linked):
+                linked = self.profile(sid)
+                if linked is None or linked.id == keep.id:
+                    keep.linked.remove(sid)
+                    continue
+                linked.linked = list(dict.fromkeys(keep.id if x == drop.id else x for x in linked.linked))
+                if keep.id not in linked.linked:
+                    linked.linked.append(keep.id)
+                self._dirty.add(linked.id)
+            self._dirty.update((keep.id, drop.id))
+            merged.append(drop.id)
+            story = keep
+        return story, merged
 
     def add(self, record: EnrichedArticle) -> Assignment:
         """Assign ``record`` to a story (new or existing), update the index and the profiles."""
         sig = Signature.of(record)
         own = profile(sig)
-        self.df.add(own.keys() | {"P:" + m.name.lower() for m in record.entities if m.label in PLACE_LABELS})
-        mine = weighted(own, self.df, self.actor_weight)
-        vector = self.vector_for(record, mine)
+        ev = evidence(record)
+        self.df.add(own.keys() | evidence_keys(ev) | {"P:" + m.name.lower() for m in record.entities if m.label in PLACE_LABELS})
+        vector = self.vector_for(record, weighted(own, self.df, self.actor_weight))
+        cache: dict[str, dict[str, Any]] = {}
+        mine = self._weighed(sig.id, ev, cache)
         scored = []
         for story_id in self.candidates(vector):
             story = self.profile(story_id)
             if story is not None and story.admits(sig.day, self.window):
-                scored.append((self.score(mine, story), story_id))
+                scored.append((self.score(mine, story, cache), story_id))
         scored.sort(key=lambda x: (-x[0], x[1]))
         lede = lede_places(record)
         if scored and scored[0][0] >= self.threshold:
@@ -235,8 +341,12 @@ class StoryClusterer:
             self._profiles[story_id] = story
             new = True
         story.add(sig, own, lede)
+        story.remember(sig.id, ev)
         story.article_events[sig.id] = {"place": None, "day": sig.day.isoformat() if sig.day else None, "lede_places": lede}
-        linked = [sid for s, sid in scored if sid != story_id and s >= self.link_threshold]
+        story, merged = self._merge(story, scored, cache)
+        story_id = story.id
+        gone = set(merged)
+        linked = [sid for s, sid in scored if sid != story_id and sid not in gone and s >= self.link_threshold]
         for other_id in linked:
             other = self.profile(other_id)
             if other is None:
@@ -251,7 +361,7 @@ class StoryClusterer:
         self.ids.append(sig.id)
         self.story_of.append(story_id)
         self.state.save_relate_article(sig.id, story_id, vector, sig.as_json())
-        return Assignment(story_id, new, score, linked)
+        return Assignment(story_id, new, score, linked, merged)
 
 
 
@@ -313,7 +423,8 @@ def group_stories(records: Sequence[EnrichedArticle], settings: Settings) -> lis
             order.append(assignment.story_id)
     titles = {r.article.id: r.article.title for r in records}
     published = {r.article.id: r.article.published for r in records}
-    return [to_story(clusterer._profiles[sid], titles, published, clusterer.df.idf) for sid in order]
+    alive = [sid for sid in order if clusterer._profiles[sid].merged_into is None]
+    return [to_story(clusterer._profiles[sid], titles, published, clusterer.df.idf) for sid in alive]
 
 
 def assign_all(clusterer: StoryClusterer, records: Iterable[EnrichedArticle]) -> list[Assignment]:

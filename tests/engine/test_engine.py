@@ -10,7 +10,7 @@ import pytest
 
 from storyline.engine import get_engine
 from storyline.engine.base import ordered_map
-from storyline.enrich.registry import component
+from storyline.enrich.registry import COMPONENTS, component
 from storyline.errors import StorylineError
 from storyline.ingest import read_inputs
 from storyline.models import Article, EnrichedArticle
@@ -90,14 +90,21 @@ def test_a_store_built_on_a_dask_cluster_equals_one_built_locally(tmp_path):
         assert dask[table] == local[table], table
 
 
-@component("test_fail_on_marker", requires=("record.sentences",))
-def _fail_on_marker(doc, record, settings):
-    if "FAIL-HERE" in record.article.text:
-        raise ValueError("marker found")
+@pytest.fixture()
+def failing_component():
+    """A component that fails on one marked article, registered for this test only."""
+
+    def fail_on_marker(doc, record, settings):
+        if "FAIL-HERE" in record.article.text:
+            raise ValueError("marker found")
+
+    component("test_fail_on_marker", requires=("record.sentences",))(fail_on_marker)
+    yield "test_fail_on_marker"
+    COMPONENTS.pop("test_fail_on_marker", None)
 
 
-def test_an_article_that_fails_on_a_worker_comes_back_as_its_input_error():
-    settings = Settings(enrich_components=("sentences", "test_fail_on_marker"), parallel_min_articles=1, workers=2)
+def test_an_article_that_fails_on_a_worker_comes_back_as_its_input_error(failing_component):
+    settings = Settings(enrich_components=("sentences", failing_component), parallel_min_articles=1, workers=2)
     articles = [Article(id=f"a{i}", text=f"Sentence {i}. Another one.", source=f"test:{i}") for i in range(6)]
     articles[3] = Article(id="bad", text="This one says FAIL-HERE.", source="test:bad")
     with get_engine("local", settings) as engine:

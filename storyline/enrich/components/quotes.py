@@ -12,9 +12,10 @@ said to have spoken ("a “concept” or “map”") are scare quotes, not quote
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from storyline.enrich.registry import component
 from storyline.models import EnrichedArticle, EntityMention, Quote, Span
@@ -136,7 +137,7 @@ _IRREGULAR = {
     "say": ["said"], "tell": ["told"], "write": ["wrote", "written"], "sing": ["sang", "sung"],
     "begin": ["began", "begun"], "admit": ["admitted", "admitting"], "quip": ["quipped", "quipping"],
     "offer": ["offered", "offering"], "counter": ["countered", "countering"], "thunder": ["thundered", "thundering"],
-    "marvel": ["marveled", "marvelled", "marveling"], "compel": [],
+    "marvel": ["marveled", "marvelled", "marveling"],
 }
 
 
@@ -166,7 +167,6 @@ class Attribution:
     speaker_span: tuple[int, int] | None = None
     inferred: bool = False
     tokens_after: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def _is_cue(tok: Token) -> bool:
@@ -415,7 +415,7 @@ def _paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, len(text) if end == -1 else end
 
 
-def _attribute(doc: Doc, m: Marked, span, in_quote: list[bool], resolver: _Resolver, text: str) -> Attribution:
+def _attribute(doc: Doc, m: Marked, span: SpacySpan, in_quote: list[bool], resolver: _Resolver, text: str) -> Attribution:
     """The cue and speaker in the sentences around one quote (outside every quote)."""
     p_start, p_end = _paragraph_bounds(text, m.open)
     first_sent = span[0].sent
