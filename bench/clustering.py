@@ -173,6 +173,7 @@ def quality(settings: Settings = DEFAULT_SETTINGS) -> dict[str, Any]:
             "story_similarity_threshold": settings.story_similarity_threshold,
             "story_link_threshold": settings.story_link_threshold,
             "story_actor_weight": settings.story_actor_weight,
+            "pair_model": _pair_model(),
             "enrich_components": list(settings.enrich_components),
         },
         "storyline": {
@@ -186,6 +187,13 @@ def quality(settings: Settings = DEFAULT_SETTINGS) -> dict[str, Any]:
         "within_topic": within,
         "within_topic_macro_bcubed_f1": macro,
     }
+
+
+def _pair_model() -> dict[str, Any]:
+    """The learnt same-event model the clusterer uses (``storyline/relate/story_model.json``)."""
+    from storyline.relate.pairs import PairModel
+
+    return PairModel.default().as_json()
 
 
 def main(argv: list[str]) -> None:

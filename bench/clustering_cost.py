@@ -2,7 +2,7 @@
 
 Stored articles are synthesised from the real ECB+ texts (distinct ids; each stored vector is a
 real article's vector plus a little noise, each story profile a real article's profile, five
-articles per story), then 200 real ECB+ dev articles are assigned one by one. Each size runs in
+articles per story, their member sample the five real articles' evidence), then 200 real ECB+ dev articles are assigned one by one. Each size runs in
 its own process so the peak RSS is that size's. Called by ``python -m bench clustering``.
 """
 
@@ -27,15 +27,17 @@ def _run(size: int) -> dict[str, Any]:
     from storyline.relate.stories import MemoryState, StoryClusterer, StoryProfile
     from storyline.settings import DEFAULT_SETTINGS as settings
     from storyline.relate.features import DocFreq, sketch
+    from storyline.relate.pairs import evidence, evidence_keys
 
     train, _, _ = load_ecbplus("train")
     dev, _, _ = load_ecbplus("dev")
     sigs = [Signature.of(r) for r in train]
+    evs = [evidence(r) for r in train]
     df = DocFreq()
-    for s in sigs:
-        df.add(profile(s).keys())
+    for s, ev in zip(sigs, evs):
+        df.add(profile(s).keys() | evidence_keys(ev))
     base_vectors = np.stack([sketch(weighted(profile(s), df, settings.story_actor_weight)) for s in sigs])
-    base_profiles = [json.dumps(StoryProfile(id="", terms=profile(s)).as_json()) for s in sigs]
+    base_profiles = [StoryProfile(id="", terms=profile(s)).as_json() for s in sigs]
     rng = np.random.default_rng(0)
     state = MemoryState()
     picks = np.arange(size) % len(sigs)
@@ -44,7 +46,12 @@ def _run(size: int) -> dict[str, Any]:
     state.ids = [f"syn{i:07d}" for i in range(size)]
     state.stories = [f"ssyn{i // 5:07d}" for i in range(size)]
     state.vectors = list(vectors.astype(np.float32))
-    raw = {f"ssyn{j:07d}": base_profiles[picks[j * 5]] for j in range((size + 4) // 5)}
+    raw = {}
+    for j in range((size + 4) // 5):
+        members = [j * 5 + k for k in range(5) if j * 5 + k < size]
+        data = dict(base_profiles[picks[j * 5]], id=f"ssyn{j:07d}", article_ids=[state.ids[m] for m in members])
+        data["members"] = {state.ids[m]: evs[picks[m]] for m in members}
+        raw[data["id"]] = json.dumps(data)
     state.profiles = _JsonProfiles(raw)
     state.docfreq = {"n": size, "df": {k: int(v * size / max(1, df.n)) + 1 for k, v in df.df.items()}}
     t0 = time.perf_counter()

@@ -77,12 +77,17 @@ def write_corpus(path: Path, size: int) -> dict[str, Any]:
 
 
 class PeakRSS:
-    """Samples the RSS of this process and all its descendants (pool or Dask workers)."""
+    """Samples the RSS and CPU time of this process and all its descendants (pool or Dask workers).
+
+    CPU seconds are what the run cost, whatever else the machine was doing: on a shared
+    machine they, not the wall clock, say how fast the pipeline is.
+    """
 
     def __init__(self, every: float = 0.25) -> None:
         self.every = every
         self.peak_total = 0
         self.peak_self = 0
+        self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -92,9 +97,11 @@ class PeakRSS:
             try:
                 own = me.memory_info().rss
                 total = own
+                self._cpu[me.pid] = sum(me.cpu_times()[:2])
                 for child in me.children(recursive=True):
                     try:
                         total += child.memory_info().rss
+                        self._cpu[child.pid] = sum(child.cpu_times()[:2])
                     except psutil.Error:
                         pass
                 self.peak_self = max(self.peak_self, own)
@@ -111,6 +118,25 @@ class PeakRSS:
         self._stop.set()
         self._thread.join()
 
+    @property
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the process tree (a worker's last < 0.25 s may be missed)."""
+        return sum(self._cpu.values())
+
+
+class Ticker:
+    """Prints a line every 10% of the articles: a long run that is stopped still says how fast it went."""
+
+    def __init__(self, total: int, start: float) -> None:
+        self.total, self.start, self.done, self.next = total, start, 0, total // 10
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self.done >= self.next:
+            elapsed = time.perf_counter() - self.start
+            print(f"  {self.done}/{self.total} articles in {elapsed:.0f} s ({self.done / elapsed:.2f}/s), load {os.getloadavg()[0]:.1f}", flush=True)
+            self.next += self.total // 10
+
 
 def run_once(size: int, engine: str, workers: int, workdir: Path, max_briefs: int) -> dict[str, Any]:
     from storyline import Storyline
@@ -124,7 +150,7 @@ def run_once(size: int, engine: str, workers: int, workdir: Path, max_briefs: in
     cpu_before = psutil.cpu_times()
     start = time.perf_counter()
     with PeakRSS() as rss, Storyline(db, settings) as sl:
-        report = sl.ingest([str(corpus)], engine=engine)
+        report = sl.ingest([str(corpus)], engine=engine, progress=Ticker(size, start))
         ingest_s = time.perf_counter() - start
         brief_start = time.perf_counter()
         stories = sl.stories()
@@ -153,6 +179,8 @@ def run_once(size: int, engine: str, workers: int, workdir: Path, max_briefs: in
         "articles_per_s": round(size / total_s, 2),
         "ingest_articles_per_s": round(size / ingest_s, 2),
         "articles_per_s_700_word_equivalent": round(size / total_s * shape["mean_words"] / 700, 2),
+        "cpu_seconds": round(rss.cpu_seconds, 1),
+        "articles_per_cpu_second": round(size / rss.cpu_seconds, 2) if rss.cpu_seconds else None,
         "peak_rss_mb": {"all_processes": round(rss.peak_total / 2**20), "ingest_process": round(rss.peak_self / 2**20)},
         "machine_load": {
             "loadavg_before": [round(x, 2) for x in load_before],

@@ -30,7 +30,7 @@ from storyline.relate.pairs import FEATURES, MODEL_PATH, PairModel, evidence, ev
 from storyline.settings import DEFAULT_SETTINGS  # noqa: E402
 
 ORDERS = (0, 1)
-JOIN_GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65)
+JOIN_GRID = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55)
 LINK_GRID = (0.02, 0.05, 0.1, 0.15, 0.2, 0.25)
 
 

@@ -48,10 +48,11 @@ class Settings:
     """Fewer new articles than this are enriched in-process by the local engine: starting workers costs seconds."""
 
     # --- relate ---------------------------------------------------------------------------
-    story_similarity_threshold: float = 0.175
-    """Cosine (tf-idf of words + actor entities) to a story's profile above which an article joins
-    it; learnt on ECB+ train by ``scripts/learn_story_model.py``."""
-    story_link_threshold: float = 0.16
+    story_similarity_threshold: float = 0.5
+    """Mean same-event probability (the learnt pairwise model, ``storyline/relate/story_model.json``)
+    between an article and a story's sampled members above which it joins the story (and two
+    stories merge); learnt on ECB+ train by ``scripts/learn_story_model.py``."""
+    story_link_threshold: float = 0.15
     """Above this (but below the join threshold) a story is linked as a related event; learnt likewise."""
     story_actor_weight: float = 0.5
     """Weight of actor entities (people, organisations, groups) against words; learnt likewise."""

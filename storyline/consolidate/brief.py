@@ -22,7 +22,7 @@ from storyline.consolidate.timeline import build_timeline
 from storyline.models import ArticleRef, Brief, Claim, EnrichedArticle, Relation, Story, SummarySentence
 from storyline.settings import Settings
 
-BRIEF_BUILDER_VERSION = "2"
+BRIEF_BUILDER_VERSION = "3"
 """Bumped whenever the brief builder changes what it outputs, so cached briefs are rebuilt."""
 MIN_SUMMARY_WORDS = 8
 MAX_SUMMARY_WORDS = 60

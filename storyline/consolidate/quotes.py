@@ -74,7 +74,10 @@ def quote_groups(records: Sequence[EnrichedArticle], canonical: Canonical, famil
         for q in quotes:
             norm = normalize(q.span.text)
             if norm:
-                items.append((q, norm, canonical.name(record.article.id, q.speaker)))
+                speaker = canonical.name(record.article.id, q.speaker)
+                # A speaker that is no named entity of the story ("The emphasis", a subhead) is a
+                # misattribution: show the quote as unattributed rather than invent a speaker.
+                items.append((q, norm, speaker if speaker in canonical.label_of else None))
 
     uf = UnionFind(str(i) for i in range(len(items)))
     for i, (qa, na, sa) in enumerate(items):

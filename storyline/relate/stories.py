@@ -129,6 +129,8 @@ MAX_PROFILE_TERMS = 400
 MAX_MEMBER_SAMPLE = 8
 """Members a new article is compared with, per candidate story (average linkage over a sample)."""
 MAX_CANDIDATE_STORIES = 8
+MERGE_GATE = 0.5
+"""Only candidates the article scores at least this share of the join threshold are checked for a merge (cost)."""
 """Candidate stories scored per article: the stories of the nearest stored articles, nearest first."""
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -291,7 +293,7 @@ class StoryClusterer:
         """Merge ``story`` with the close candidates its members now match (see the module docstring)."""
         merged: list[str] = []
         for score, other_id in scored:
-            if score < self.link_threshold or other_id == story.id:
+            if score < MERGE_GATE * self.threshold or other_id == story.id:
                 continue
             other = self.profile(other_id)
             if other is None or other.id == story.id or not (story.admits(other.first_day, self.window) or other.admits(story.first_day, self.window)):

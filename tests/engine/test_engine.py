@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -87,7 +88,20 @@ def test_a_store_built_on_a_dask_cluster_equals_one_built_locally(tmp_path):
     assert any('"quotes":[{' in record for _, record in local["enrichments"])  # quotes were extracted and compared
     assert len(local["stories"]) > 1
     for table in local:
-        assert dask[table] == local[table], table
+        assert dask[table] == local[table], _first_difference(table, local[table], dask[table])
+
+
+def _first_difference(table: str, local: list, dask: list) -> str:
+    """Say which row and which field differ, not a wall of JSON."""
+    for a, b in zip(local, dask):
+        if a != b:
+            try:
+                ra, rb = json.loads(a[1]), json.loads(b[1])
+                fields = {k: (str(ra.get(k))[:300], str(rb.get(k))[:300]) for k in ra if ra.get(k) != rb.get(k)}
+            except (IndexError, TypeError, ValueError):
+                fields = {"row": (str(a)[:300], str(b)[:300])}
+            return f"{table}: {a[0]} differs (local, dask): {fields}"
+    return f"{table}: {len(local)} rows locally, {len(dask)} on dask"
 
 
 @pytest.fixture()

@@ -133,3 +133,43 @@ def test_clusterer_state_round_trips():
     assert second.index.ntotal == 1 and second.df.n == 1
     again = second.add(_record("a2", ["Rubio met Ukrainian officials in Florida for four hours of talks on peace today"]))
     assert not again.new and again.story_id == "sa1"
+
+
+def test_pair_model_prefers_the_same_meeting(seeds_storyline):
+    from storyline.relate.features import DocFreq
+    from storyline.relate.pairs import FEATURES, PairModel, evidence, evidence_keys, weigh
+
+    sl = seeds_storyline
+    model = PairModel.default()
+    assert len(model.coef) == len(FEATURES) and model.trained_on.startswith("ECB+ train")
+    records = {p: next(sl.store.iter_enriched([_id(sl, p)])) for p in ("001", "002", "003", "004")}
+    evs = {p: evidence(r) for p, r in records.items()}
+    df = DocFreq()
+    for ev in evs.values():
+        df.add(evidence_keys(ev))
+    w = {p: weigh(ev, df) for p, ev in evs.items()}
+    same = model.same_event(w["001"], w["004"])  # one Florida meeting, one a rewrite of the other
+    assert same > 0.9
+    assert same > model.same_event(w["001"], w["002"])  # Geneva, a week earlier
+
+
+def test_a_bridging_article_merges_two_stories():
+    from storyline.relate.pairs import FEATURES, PairModel
+    from storyline.settings import DEFAULT_SETTINGS
+
+    # Words alone decide (p = 0.5 at a word cosine of 0.4), so the test controls the geometry.
+    model = PairModel(tuple(30.0 if f == "terms" else 0.0 for f in FEATURES), -12.0)
+    clusterer = StoryClusterer(MemoryState(), DEFAULT_SETTINGS.with_(story_similarity_threshold=0.45), model=model)
+    harbour = "harbour council vote dredging budget ferries"
+    school = "school district strike teachers salaries classrooms"
+    first = clusterer.add(_record("harbour1", [harbour]))
+    second = clusterer.add(_record("school1", [school]))
+    assert first.new and second.new
+    bridge = clusterer.add(_record("bridge1", [harbour + " " + school]))
+    assert not bridge.new
+    assert bridge.merged and set(bridge.merged) | {bridge.story_id} == {"sharbour1", "sschool1"}
+    merged = clusterer.profile(bridge.merged[0])
+    assert merged is not None and merged.id == bridge.story_id
+    assert sorted(merged.article_ids) == ["bridge1", "harbour1", "school1"]
+    # Later articles find the surviving story through either id.
+    assert clusterer.add(_record("school2", [school + " again"])).story_id == bridge.story_id
