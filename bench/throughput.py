@@ -3,7 +3,8 @@
 The articles are the PolNeAR (train + dev) and ECB+ (train + dev) texts under
 ``/work/shared/data``, 1,696 in all, taken in a fixed order and reused for larger runs: the
 k-th reuse of a text gets a one-line suffix (``Copy k.``) so its content, and so its id, is
-new, and its date moves k x 60 days so copies fall in other story windows. Each run builds a
+new, its outlet is renamed (so ingest does not learn the shared lines as page furniture)
+and its date moves k x 60 days so copies fall in other story windows. Each run builds a
 fresh store: ``Storyline.ingest`` (read, enrich on the engine, store, relate), then the brief
 of every story with two or more articles. Figures: articles/s end to end and per stage,
 peak RSS of the whole process tree (the ingest process and its workers), and the machine's
@@ -69,6 +70,9 @@ def write_corpus(path: Path, size: int) -> dict[str, Any]:
                 row["id"] = f"{row['id']}#copy{k}"
                 row["text"] = row["text"] + f"\n\nCopy {k}."
                 row["url"] = f"{row['url']}#copy{k}" if row["url"] else None
+                # Each reuse is its own outlet: otherwise ingest learns the copies' shared lines as
+                # the outlet's page furniture, strips them and the copies collapse into one article.
+                row["outlet"] = f"{row['outlet'] or 'ecbplus'} (copy {k})"
                 if row["published"]:
                     row["published"] = (datetime.fromisoformat(row["published"]) + timedelta(days=60 * k)).date().isoformat()
             words.append(len(row["text"].split()))

@@ -78,11 +78,16 @@ class Signature:
 
 
 class DocFreq:
-    """Document frequencies of terms and entities, grown one article at a time."""
+    """Document frequencies of terms and entities, grown one article at a time.
 
-    def __init__(self, n: int = 0, df: Mapping[str, int] | None = None) -> None:
+    ``prior`` adds background counts (a small store's own counts say little about which words
+    are rare); its weight fades as the store grows.
+    """
+
+    def __init__(self, n: int = 0, df: Mapping[str, int] | None = None, prior: DocFreq | None = None) -> None:
         self.n = n
         self.df: dict[str, int] = dict(df or {})
+        self.prior = prior
 
     def add(self, keys: Iterable[str]) -> None:
         self.n += 1
@@ -90,6 +95,13 @@ class DocFreq:
             self.df[key] = self.df.get(key, 0) + 1
 
     def idf(self, key: str) -> float:
+        if self.prior is None:
+            return math.log((self.n + 1) / (self.df.get(key, 0) + 1)) + 1.0
+        p = self.prior
+        return math.log((self.n + p.n + 1) / (self.df.get(key, 0) + p.df.get(key, 0) + 1)) + 1.0
+
+    def store_idf(self, key: str) -> float:
+        """The idf from the store's own counts, without the prior (sentence alignment, event places)."""
         return math.log((self.n + 1) / (self.df.get(key, 0) + 1)) + 1.0
 
     def weights(self, counts: Mapping[str, int]) -> dict[str, float]:

@@ -27,9 +27,10 @@ from typing import Any
 from storyline.models import EnrichedArticle
 from storyline.relate.features import ACTORS, PLACES, DocFreq, terms_of
 
-__all__ = ["BLOCKS", "FEATURES", "PairModel", "evidence", "evidence_keys", "pair_features", "weigh"]
+__all__ = ["BLOCKS", "FEATURES", "PairModel", "evidence", "evidence_keys", "idf_prior", "pair_features", "weigh"]
 
 MODEL_PATH = Path(__file__).with_name("story_model.json")
+PRIOR_PATH = Path(__file__).with_name("idf_prior.json")
 
 _NUMBER = re.compile(r"\b\d[\d.,:]*(?:st|nd|rd|th|s)?\b")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -122,6 +123,14 @@ def pair_features(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[float]:
     else:
         f.extend((0.0, 0.0))
     return f
+
+
+@lru_cache(maxsize=1)
+def idf_prior() -> DocFreq:
+    """Background document frequencies (``idf_prior.json``: ECB+ train, keys in two articles or
+    more), so a young store already knows "said" from "Lohan"; see `DocFreq`."""
+    data = json.loads(PRIOR_PATH.read_text(encoding="utf-8"))
+    return DocFreq(int(data["n"]), data["df"])
 
 
 @dataclass(frozen=True)

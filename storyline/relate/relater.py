@@ -56,7 +56,7 @@ class Relater:
             fetched.update({r.article.id: r for r in self.fetch(missing)} if missing else {})
             for member in members:
                 if member in fetched:
-                    found = derivation(fetched[member], record, self.clusterer.df.idf)
+                    found = derivation(fetched[member], record, self.clusterer.df.store_idf)
                     if found is not None:
                         relations.append(found)
         self.clusterer.flush()
@@ -75,7 +75,7 @@ class Relater:
                     profile,
                     {a: art.title for a, art in articles.items()},
                     {a: art.published for a, art in articles.items()},
-                    self.clusterer.df.idf,
+                    self.clusterer.df.store_idf,
                 )
             )
         return stories, relations

@@ -34,7 +34,7 @@ import numpy as np
 
 from storyline.models import EnrichedArticle, Story
 from storyline.relate.features import VECTOR_DIM, DocFreq, Signature, profile, sketch, weighted
-from storyline.relate.pairs import PairModel, evidence, evidence_keys, weigh
+from storyline.relate.pairs import PairModel, evidence, evidence_keys, idf_prior, weigh
 from storyline.settings import Settings
 
 __all__ = ["RelateState", "MemoryState", "StoryClusterer", "StoryProfile", "story_id_for", "group_stories"]
@@ -197,7 +197,15 @@ class StoryClusterer:
     >>> clusterer.add(record).story_id  # doctest: +SKIP
     """
 
-    def __init__(self, state: RelateState, settings: Settings, *, neighbours: int = 32, model: PairModel | None = None) -> None:
+    def __init__(
+        self,
+        state: RelateState,
+        settings: Settings,
+        *,
+        neighbours: int = 32,
+        model: PairModel | None = None,
+        prior: DocFreq | None | bool = True,
+    ) -> None:
         self.state = state
         self.settings = settings
         self.threshold = settings.story_similarity_threshold
@@ -207,7 +215,8 @@ class StoryClusterer:
         self.neighbours = neighbours
         self.window = timedelta(days=settings.story_window_days)
         ids, story_ids, vectors, docfreq = state.load_relate_index()
-        self.df = DocFreq(docfreq["n"], docfreq["df"]) if docfreq else DocFreq()
+        background = idf_prior() if prior is True else prior or None
+        self.df = DocFreq(docfreq["n"], docfreq["df"], background) if docfreq else DocFreq(prior=background)
         self.index = faiss.IndexHNSWFlat(VECTOR_DIM, 32, faiss.METRIC_INNER_PRODUCT)
         self.index.hnsw.efSearch = 64
         self.ids: list[str] = list(ids)
@@ -426,7 +435,7 @@ def group_stories(records: Sequence[EnrichedArticle], settings: Settings) -> lis
     titles = {r.article.id: r.article.title for r in records}
     published = {r.article.id: r.article.published for r in records}
     alive = [sid for sid in order if clusterer._profiles[sid].merged_into is None]
-    return [to_story(clusterer._profiles[sid], titles, published, clusterer.df.idf) for sid in alive]
+    return [to_story(clusterer._profiles[sid], titles, published, clusterer.df.store_idf) for sid in alive]
 
 
 def assign_all(clusterer: StoryClusterer, records: Iterable[EnrichedArticle]) -> list[Assignment]:

@@ -70,6 +70,20 @@ def _dump(db: Path) -> dict[str, object]:
         con.close()
 
 
+# ``storyline`` itself, with the local engine's pool used even for this small input, so both
+# stores are built by two worker processes (the in-process path is compared on the seeds above).
+POOLED_CLI = """
+import sys
+import storyline.api
+from storyline.settings import Settings
+
+storyline.api.DEFAULT_SETTINGS = Settings(parallel_min_articles=1)
+from storyline.cli import main
+sys.argv[0] = "storyline"
+main()
+"""
+
+
 def test_a_store_built_on_a_dask_cluster_equals_one_built_locally(tmp_path):
     corpus = polnear_jsonl(tmp_path / "polnear.jsonl", 100)
     # One fixed hash seed for every process: see the report on name resolution order in enrich.
@@ -78,7 +92,7 @@ def test_a_store_built_on_a_dask_cluster_equals_one_built_locally(tmp_path):
     for engine in ("local", "dask"):
         dbs[engine] = tmp_path / f"{engine}.db"
         done = subprocess.run(
-            [PYTHON, "-m", "storyline", "--db", str(dbs[engine]), "ingest", "-q", "--engine", engine, "--workers", "2", str(SEEDS), str(corpus)],
+            [PYTHON, "-c", POOLED_CLI, "--db", str(dbs[engine]), "ingest", "-q", "--engine", engine, "--workers", "2", str(SEEDS), str(corpus)],
             env=env, capture_output=True, text=True, timeout=300,
         )
         assert done.returncode == 0, done.stderr[-2000:]
