@@ -193,7 +193,7 @@ class Storyline:
                     continue
                 article_id = result.article.id
                 if self.store.add_article(result.article):
-                    self.store.save_enrichment(result)
+                    self.store.save_enrichment(result, fresh=True)
                     report.ingested.append(article_id)
                 elif article_id in repair:
                     self.store.save_enrichment(result)

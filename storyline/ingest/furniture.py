@@ -167,7 +167,8 @@ def kept_has_text(kept: list[str]) -> bool:
 
 
 def clean_article(article: Article, lines: OutletLines | None = None) -> Article:
-    """``article`` with its furniture removed and recorded, its id re-derived from the clean text.
+    """``article`` with its furniture removed and recorded, its id re-derived from the text
+    cleaned by the built-in patterns (so learnt lines never change an article's identity).
 
     A tag or trailing timestamp only fills the outlet or date when the reader found none.
     """
@@ -179,7 +180,12 @@ def clean_article(article: Article, lines: OutletLines | None = None) -> Article
     if not cleaned:
         # Everything looked like furniture: keep the text rather than lose the article.
         cleaned, removed = article.text, []
+    # Identity comes from the text cleaned by the built-in patterns only: lines learnt from the
+    # store change as it grows, and must not give a re-ingested article a new id.
     final_id = article_id(cleaned)
+    if lines is not None:
+        by_patterns, _, _ = clean_text(article.text, title=article.title, outlet=outlet, lines=None, doc_key=doc_key)
+        final_id = article_id(by_patterns or article.text)
     if lines is not None and outlet:
         lines.observe(outlet, doc_key, raw_lines, article_id=final_id)
     return replace(

@@ -170,19 +170,26 @@ def _search(db: sqlite3.Connection) -> None:
         _index_enrichment(db, article_id, json.loads(record))
 
 
-def _index_article(db: sqlite3.Connection, article: dict[str, Any]) -> None:
-    db.execute("DELETE FROM articles_fts WHERE article_id = ?", (article["id"],))
+def _index_article(db: sqlite3.Connection, article: dict[str, Any], *, fresh: bool = False) -> None:
+    # ``fresh``: the article was just inserted, so there is nothing to delete. The delete scans
+    # the whole FTS table (article_id is UNINDEXED), which made each insert O(store size).
+    if not fresh:
+        db.execute("DELETE FROM articles_fts WHERE article_id = ?", (article["id"],))
     db.execute(
         "INSERT INTO articles_fts (article_id, title, text, outlet) VALUES (?, ?, ?, ?)",
         (article["id"], article.get("title") or "", article.get("text") or "", article.get("outlet") or ""),
     )
 
 
-def _index_enrichment(db: sqlite3.Connection, article_id: str, enrichment: dict[str, Any]) -> None:
-    """(Re)index one article's quotes and entities; ``enrichment`` is `EnrichedArticle.as_dict()`."""
-    db.execute("DELETE FROM quotes_fts WHERE article_id = ?", (article_id,))
-    db.execute("DELETE FROM entities_fts WHERE article_id = ?", (article_id,))
-    db.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
+def _index_enrichment(db: sqlite3.Connection, article_id: str, enrichment: dict[str, Any], *, fresh: bool = False) -> None:
+    """(Re)index one article's quotes and entities; ``enrichment`` is `EnrichedArticle.as_dict()`.
+
+    ``fresh``: the article was stored in this transaction and never indexed (skips full-table-scan deletes).
+    """
+    if not fresh:
+        db.execute("DELETE FROM quotes_fts WHERE article_id = ?", (article_id,))
+        db.execute("DELETE FROM entities_fts WHERE article_id = ?", (article_id,))
+        db.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
     db.executemany(
         "INSERT INTO quotes_fts (article_id, start, end, speaker, text) VALUES (?, ?, ?, ?, ?)",
         [
@@ -306,7 +313,7 @@ class Store:
                 _dump(article),
             ),
         )
-        _index_article(self.db, article.as_dict())
+        _index_article(self.db, article.as_dict(), fresh=True)
         return True
 
     def update_article(self, article: Article) -> None:
@@ -348,14 +355,15 @@ class Store:
 
     # --- enrichments ----------------------------------------------------------------------
 
-    def save_enrichment(self, enriched: EnrichedArticle) -> None:
+    def save_enrichment(self, enriched: EnrichedArticle, *, fresh: bool = False) -> None:
+        """Store (or replace) an article's enrichment; ``fresh`` when its article was just added."""
         data = enriched.as_dict()
         data.pop("article")  # stored once, in articles
         self.db.execute(
             "INSERT OR REPLACE INTO enrichments (article_id, record) VALUES (?, ?)",
             (enriched.article.id, json.dumps(data, ensure_ascii=False, separators=(",", ":"))),
         )
-        _index_enrichment(self.db, enriched.article.id, data)
+        _index_enrichment(self.db, enriched.article.id, data, fresh=fresh)
 
     def iter_enriched(self, ids: Iterable[str] | None = None) -> Iterator[EnrichedArticle]:
         """Enriched articles in ingest order (articles never enriched are skipped)."""

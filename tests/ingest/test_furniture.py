@@ -122,3 +122,33 @@ def test_show_removed_prints_what_was_taken_out(seeds_db, runner, tmp_path):
     )
     for furniture in SEED_FURNITURE:
         assert furniture in texts
+
+
+def test_reingesting_after_a_line_is_learnt_changes_nothing(tmp_path):
+    """A line learnt as furniture later must not give an already stored article a new id."""
+    import json
+
+    from storyline import Storyline
+
+    footer = "The Daily Example is published by Example Media Group of Springfield, Illinois."
+    bodies = [
+        "The city council approved the new budget on Tuesday after a long debate about schools.",
+        "Flooding closed the river road for a second day as crews cleared debris from the bridge.",
+        "The local football club named a new coach, its third in two seasons, on Friday morning.",
+        "A heatwave pushed power demand to a record, and the grid operator asked homes to save energy.",
+    ]
+
+    def write(name, texts):
+        path = tmp_path / name
+        path.write_text("".join(json.dumps({"text": t + "\n" + footer, "outlet": "Daily Example"}) + "\n" for t in texts))
+        return str(path)
+
+    first = write("first.jsonl", bodies[:1])
+    with Storyline(tmp_path / "s.db") as sl:
+        assert len(sl.ingest([first]).ingested) == 1
+        sl.ingest([write("rest.jsonl", bodies[1:])])
+        learnt = [a for a in sl.articles() if any(r.text.strip() == footer for r in a.removed)]
+        assert learnt, "the repeated line should have been learnt as furniture"
+        again = sl.ingest([first])
+        assert again.ingested == [] and len(again.duplicates) == 1
+        assert sl.store.count_articles() == 4
