@@ -134,7 +134,14 @@ def ingest(
         def set_total(total: int) -> None:
             bar.update(task, total=total)
 
-        report = sl.ingest(paths, stdin=stdin, progress=advance, engine=engine, scheduler=scheduler, on_total=set_total)
+        stored_before = sl.store.count_articles()
+        try:
+            report = sl.ingest(paths, stdin=stdin, progress=advance, engine=engine, scheduler=scheduler, on_total=set_total)
+        except KeyboardInterrupt:
+            # The open batch was rolled back; finished batches are stored and a re-run skips them.
+            kept = sl.store.count_articles() - stored_before
+            click.secho(f"interrupted: {kept} new articles stored; run the same command again to finish", err=True, fg="yellow")
+            ctx.exit(130)
     for error in report.errors:
         click.secho(f"error: {error}", err=True, fg="red")
     console.print(report.summary())

@@ -6,7 +6,7 @@ arguments (``Settings(max_file_bytes=...)``) or through the CLI options that map
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 
@@ -63,9 +63,6 @@ class Settings:
     summary_sentences: int = 5
     top_entities: int = 12
     """Entities per type (people, organisations, places...) in a brief."""
-
-    extra: dict[str, Any] = field(default_factory=dict)
-    """Settings of components registered outside Storyline, by component name."""
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -105,6 +105,7 @@ def test_interrupted_ingest_then_rerun_stores_every_article_once(tmp_path, corpu
     assert proc.returncode != 0
     if sig == signal.SIGINT:
         assert "Traceback" not in stderr, stderr[-2000:]
+        assert proc.returncode == 130 and "interrupted:" in stderr and "run the same command again" in stderr
     # Worker processes go with the ingest process, even when it was killed outright.
     _, alive = psutil.wait_procs(workers, timeout=15)
     assert not alive
