@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
@@ -314,8 +315,6 @@ def serve(ctx: click.Context, host: str, port: int, get_path: str | None) -> Non
 
     Example: storyline serve --port 8000  (then open http://127.0.0.1:8000/)
     """
-    from pathlib import Path
-
     db = Path(ctx.obj["db"])
     if not db.exists():
         raise click.ClickException(f"{db}: no such store; create it with: storyline --db {db} ingest PATH")
