@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -436,7 +436,3 @@ def group_stories(records: Sequence[EnrichedArticle], settings: Settings) -> lis
     published = {r.article.id: r.article.published for r in records}
     alive = [sid for sid in order if clusterer._profiles[sid].merged_into is None]
     return [to_story(clusterer._profiles[sid], titles, published, clusterer.df.store_idf) for sid in alive]
-
-
-def assign_all(clusterer: StoryClusterer, records: Iterable[EnrichedArticle]) -> list[Assignment]:
-    return [clusterer.add(r) for r in records]

@@ -316,14 +316,6 @@ class Store:
         _index_article(self.db, article.as_dict(), fresh=True)
         return True
 
-    def update_article(self, article: Article) -> None:
-        """Rewrite a stored article's record (e.g. after furniture learnt from later articles is removed)."""
-        self.db.execute(
-            "UPDATE articles SET title = ?, outlet = ?, published = ?, record = ? WHERE id = ?",
-            (article.title, article.outlet, article.published.isoformat() if article.published else None, _dump(article), article.id),
-        )
-        _index_article(self.db, article.as_dict())
-
     def get_article(self, article_id: str) -> Article:
         row = self.db.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:

@@ -46,7 +46,7 @@ def _sniff(source: Source) -> bool:
 def read_html(source: Source, settings: Settings) -> ReadResult:
     try:
         yield read_page(source.data, source.name, url=source.url, source=f"html:{source.name}", content_type=source.content_type)
-    except InputError as exc:
+    except InputError:
         if source.suffix in {".rss", ".atom", ".xml", ".rdf"} or "xml" in (source.content_type or ""):
             raise InputError(source.name, "not a feed: this is an HTML page, and it holds no article text") from None
         raise
