@@ -48,7 +48,7 @@ class Settings:
     """Fewer new articles than this are enriched in-process by the local engine: starting workers costs seconds."""
 
     # --- relate ---------------------------------------------------------------------------
-    story_similarity_threshold: float = 0.55
+    story_similarity_threshold: float = 0.45
     """Mean same-event probability (the learnt pairwise model, ``storyline/relate/story_model.json``)
     between an article and a story's sampled members above which it joins the story (and two
     stories merge); learnt on ECB+ train by ``scripts/learn_story_model.py``."""

@@ -11,7 +11,7 @@ from storyline.models import Article, EnrichedArticle, Span
 from storyline.relate import NearDuplicates, align_sentences, derivation, minhash
 from storyline.relate.derivation import direction
 from storyline.relate.stories import MemoryState, StoryClusterer
-from tests.conftest import seed_path
+from tests.conftest import SHARED_DATA, seed_path
 
 
 def _id(sl, prefix: str) -> str:
@@ -151,6 +151,35 @@ def test_pair_model_prefers_the_same_meeting(seeds_storyline):
     same = model.same_event(w["001"], w["004"])  # one Florida meeting, one a rewrite of the other
     assert same > 0.9
     assert same > model.same_event(w["001"], w["002"])  # Geneva, a week earlier
+
+
+def test_pair_model_tells_two_look_alike_arrests_apart():
+    """ECB+ dev topic 35: two Chargers players arrested for DUI a month apart, two events.
+
+    Same team, same charge, same city: the words agree; who leads the report does not.
+    """
+    from storyline.enrich import Enricher
+    from storyline.relate.features import DocFreq
+    from storyline.relate.pairs import FEATURES, PairModel, evidence, evidence_keys, idf_prior, pair_features, weigh
+    from storyline.settings import DEFAULT_SETTINGS
+
+    wanted = {"35_3ecb", "35_5ecb", "35_2ecbplus", "35_4ecbplus"}  # Vincent Jackson x2, Jamal Williams x2
+    rows = [json.loads(line) for line in (SHARED_DATA / "ecbplus" / "ecbplus.dev.jsonl").open(encoding="utf-8")]
+    articles = [Article(id=r["doc_id"], text=r["text"], source="ecbplus") for r in rows if r["doc_id"] in wanted]
+    records = {r.article.id: r for r in Enricher(DEFAULT_SETTINGS).enrich(articles) if isinstance(r, EnrichedArticle)}
+    df = DocFreq(prior=idf_prior())
+    evs = {i: evidence(r) for i, r in records.items()}
+    for ev in evs.values():
+        df.add(evidence_keys(ev))
+    w = {i: weigh(ev, df) for i, ev in evs.items()}
+    assert "jackson" in evs["35_3ecb"]["lede_people"] and "williams" in evs["35_2ecbplus"]["lede_people"]
+    conflict = FEATURES.index("lede_people_conflict")
+    assert pair_features(w["35_3ecb"], w["35_2ecbplus"])[conflict] == 1.0
+    assert pair_features(w["35_3ecb"], w["35_5ecb"])[conflict] == 0.0
+    model = PairModel.default()
+    same = [model.same_event(w["35_3ecb"], w["35_5ecb"]), model.same_event(w["35_2ecbplus"], w["35_4ecbplus"])]
+    crossed = [model.same_event(w["35_3ecb"], w["35_2ecbplus"]), model.same_event(w["35_5ecb"], w["35_4ecbplus"])]
+    assert min(same) > 0.95 and min(same) > max(crossed)
 
 
 def test_a_bridging_article_merges_two_stories():
