@@ -72,7 +72,7 @@ def evidence(record: EnrichedArticle, lede_sentences: int = 3) -> dict[str, Any]
         name = mention.name.lower()
         if mention.label == "PERSON":
             per[name] += 1
-            if mention.span.start < end:
+            if mention.span.start < end and name.split():
                 lede_people.add(name.split()[-1])
         if mention.label in ACTORS:
             act[name] += 1
