@@ -607,34 +607,29 @@ class Store:
         )
         return [dict(r) for r in rows]
 
-    def search_articles(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
-        """Full-text search over article titles, text and outlets, best first, with a marked snippet."""
+    def _fts_page(self, table: str, columns: str, snippet_column: int, snippet_words: int, query: str, limit: int, offset: int) -> tuple[int, list[sqlite3.Row]]:
+        """(total hits, one page of rows best first) of an FTS table joined to its articles, with a marked snippet."""
         match = fts_query(query)
         if match is None:
             return 0, []
-        total = self.db.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0]
+        total = self.db.execute(f"SELECT COUNT(*) FROM {table} WHERE {table} MATCH ?", (match,)).fetchone()[0]
         rows = self.db.execute(
-            """SELECT f.article_id, a.title, a.outlet, a.published,
-                snippet(articles_fts, 2, ?, ?, '…', 24) AS snippet
-            FROM articles_fts f JOIN articles a ON a.id = f.article_id
-            WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?""",
+            f"""SELECT {columns}, snippet({table}, {snippet_column}, ?, ?, '…', {snippet_words}) AS snippet
+            FROM {table} f JOIN articles a ON a.id = f.article_id
+            WHERE {table} MATCH ? ORDER BY rank LIMIT ? OFFSET ?""",
             (SNIPPET_START, SNIPPET_END, match, limit, offset),
         ).fetchall()
+        return total, rows
+
+    def search_articles(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """Full-text search over article titles, text and outlets, best first, with a marked snippet."""
+        total, rows = self._fts_page("articles_fts", "f.article_id, a.title, a.outlet, a.published", 2, 24, query, limit, offset)
         return total, [dict(r) for r in rows]
 
     def search_quotes(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
         """Full-text search over quotes and their speakers, best first."""
-        match = fts_query(query)
-        if match is None:
-            return 0, []
-        total = self.db.execute("SELECT COUNT(*) FROM quotes_fts WHERE quotes_fts MATCH ?", (match,)).fetchone()[0]
-        rows = self.db.execute(
-            """SELECT f.article_id, f.start, f.end, f.speaker, f.text, a.title, a.outlet,
-                snippet(quotes_fts, 4, ?, ?, '…', 32) AS snippet
-            FROM quotes_fts f JOIN articles a ON a.id = f.article_id
-            WHERE quotes_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?""",
-            (SNIPPET_START, SNIPPET_END, match, limit, offset),
-        ).fetchall()
+        columns = "f.article_id, f.start, f.end, f.speaker, f.text, a.title, a.outlet"
+        total, rows = self._fts_page("quotes_fts", columns, 4, 32, query, limit, offset)
         return total, [{**dict(r), "start": int(r["start"]), "end": int(r["end"]), "speaker": r["speaker"] or None} for r in rows]
 
     def search_entities(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
