@@ -1,10 +1,10 @@
 """What the relate stage keeps of an article, and the pairwise evidence computed from it.
 
 An article is reduced to a `Signature`: content-word counts, named-entity counts (by label
-group: actors and places), the years it mentions, its day (published, else the earliest resolved
-time expression) and a dense vector for the nearest-neighbour index. Weights are computed at
-comparison time from the store's current document frequencies (`DocFreq`), so early articles are
-not stuck with the idf of a small store.
+group: actors and places), the years it mentions, its published day (if known) and a dense
+vector for the nearest-neighbour index. Weights are computed at comparison time from the store's
+current document frequencies (`DocFreq`), so early articles are not stuck with the idf of a
+small store.
 """
 
 from __future__ import annotations
@@ -66,10 +66,9 @@ class Signature:
             key = _entity_key(mention.label, mention.name)
             if key:
                 entities[key] += 1
+        # Only the published day: the earliest date a text mentions is often background (an
+        # earlier event, a birth year), and would shut the article out of its story's window.
         day = article.published.date() if article.published else None
-        if day is None:
-            resolved = [t.resolved for t in record.times if t.resolved is not None]
-            day = min(resolved) if resolved else None
         vector = np.asarray(record.embedding, dtype=np.float32) if record.embedding else None
         return cls(article.id, dict(terms_of(text)), dict(entities), sorted(set(_YEAR.findall(text))), day, vector)
 

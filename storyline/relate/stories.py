@@ -51,7 +51,6 @@ class StoryProfile:
 
     id: str
     article_ids: list[str] = field(default_factory=list)
-    terms: dict[str, float] = field(default_factory=dict)
     first_day: date | None = None
     last_day: date | None = None
     linked: list[str] = field(default_factory=list)
@@ -71,12 +70,8 @@ class StoryProfile:
             del self.members[keys[MAX_MEMBER_SAMPLE // 2]]
 
     def absorb(self, other: StoryProfile) -> None:
-        """Take ``other``'s articles, terms, places, days, links and member sample."""
+        """Take ``other``'s articles, places, days, links and member sample."""
         self.article_ids.extend(a for a in other.article_ids if a not in self.article_ids)
-        for key, value in other.terms.items():
-            self.terms[key] = self.terms.get(key, 0.0) + value
-        if len(self.terms) > MAX_PROFILE_TERMS:
-            self.terms = dict(sorted(self.terms.items(), key=lambda kv: -kv[1])[:MAX_PROFILE_TERMS])
         for place, count in other.places.items():
             self.places[place] = self.places.get(place, 0.0) + count
         days = [d for d in (self.first_day, self.last_day, other.first_day, other.last_day) if d]
@@ -90,16 +85,11 @@ class StoryProfile:
             self.linked.remove(other.id)
         for article_id, ev in other.members.items():
             self.remember(article_id, ev)
-        other.article_ids, other.terms, other.places, other.members, other.article_events = [], {}, {}, {}, {}
+        other.article_ids, other.places, other.members, other.article_events = [], {}, {}, {}
         other.linked, other.merged_into = [], self.id
 
-    def add(self, sig: Signature, vector_terms: dict[str, float], lede_places: dict[str, int]) -> None:
+    def add(self, sig: Signature, lede_places: dict[str, int]) -> None:
         self.article_ids.append(sig.id)
-        for key, value in vector_terms.items():
-            self.terms[key] = self.terms.get(key, 0.0) + value
-        if len(self.terms) > MAX_PROFILE_TERMS:  # bound memory and cost: keep the heaviest terms
-            kept = sorted(self.terms.items(), key=lambda kv: -kv[1])[:MAX_PROFILE_TERMS]
-            self.terms = dict(kept)
         for place, count in lede_places.items():
             self.places[place] = self.places.get(place, 0.0) + count
         if sig.day:
@@ -120,18 +110,18 @@ class StoryProfile:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StoryProfile:
         data = dict(data)
+        data.pop("terms", None)  # word totals that older stores kept and nothing read
         for key in ("first_day", "last_day"):
             data[key] = date.fromisoformat(data[key]) if data.get(key) else None
         return cls(**data)
 
 
-MAX_PROFILE_TERMS = 400
 MAX_MEMBER_SAMPLE = 8
 """Members a new article is compared with, per candidate story (average linkage over a sample)."""
 MAX_CANDIDATE_STORIES = 8
+"""Candidate stories scored per article: the stories of the nearest stored articles, nearest first."""
 MERGE_GATE = 0.5
 """Only candidates the article scores at least this share of the join threshold are checked for a merge (cost)."""
-"""Candidate stories scored per article: the stories of the nearest stored articles, nearest first."""
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -351,7 +341,7 @@ class StoryClusterer:
             story = StoryProfile(id=story_id)
             self._profiles[story_id] = story
             new = True
-        story.add(sig, own, lede)
+        story.add(sig, lede)
         story.remember(sig.id, ev)
         story.article_events[sig.id] = {"place": None, "day": sig.day.isoformat() if sig.day else None, "lede_places": lede}
         story, merged = self._merge(story, scored, cache)
