@@ -40,7 +40,8 @@ HOSTILE = {
         "Visit <a href=\"javascript:window.__pwned='link'\">our page</a> or javascript:window.__pwned='bare' for details. "
         "<img src=x onerror=\"window.__pwned='text-img'\"> The treasurer, Jane Baker, said: \"We <b>beat</b> last year's total.\"\n\n"
         "Next year the sale moves to the school hall, and volunteers hope to bake more bread and scones than ever before. "
-        "Local bakers donated flour, sugar and eggs, and the library thanked every family who came along to help."
+        "Local bakers donated flour, sugar and eggs, and the library thanked every family who came along to help. "
+        "The Sydney-based band AC/DC sent a signed guitar for the raffle, guitarist Angus Young said."
     ),
 }
 

@@ -154,6 +154,16 @@ def test_entity_page_gathers_roles_quotes_and_stories(client, seed_story_id: str
     assert client.get("/entities/Nobody%20Atall").status_code == 404
 
 
+def test_an_entity_named_with_a_slash_has_a_page(client, hostile_article_id: str) -> None:
+    article = client.get(f"/articles/{hostile_article_id}").text
+    assert 'href="/entities/AC%2FDC"' in article  # the link the page gives...
+    band = client.get("/api/entities/AC%2FDC")  # ...leads to the entity, not past the route table
+    assert band.status_code == 200 and band.json()["name"] == "AC/DC"
+    assert hostile_article_id in {a["id"] for a in band.json()["articles"]}
+    page = client.get("/entities/AC%2FDC")
+    assert page.status_code == 200 and "AC/DC" in page.text
+
+
 def test_search_finds_articles_quotes_and_entities(client) -> None:
     result = client.get("/api/search", params={"q": "Witkoff"}).json()
     sections = {s["kind"]: s for s in result["sections"]}

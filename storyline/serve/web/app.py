@@ -174,18 +174,19 @@ def create_app(db: str | Path, *, settings: Settings | None = None) -> FastAPI:
     )
     app.state.pages = pages
 
-    # The route table: (path, view, response model, in the API schema).
+    # The route table: (path, view, response model, in the API schema). Entity names take the
+    # rest of the path: the server decodes a quoted "/" (AC%2FDC) before routing.
     routes: list[tuple[str, Callable[..., Any], Any, bool]] = [
         ("/", pages.index, None, False),
         ("/stories/{story_id}", pages.story, None, False),
         ("/articles/{article_id}", pages.article, None, False),
-        ("/entities/{name}", pages.entity, None, False),
+        ("/entities/{name:path}", pages.entity, None, False),
         ("/search", pages.search, None, False),
         ("/api/stories", pages.api_stories, views.StoryListContext, True),
         ("/api/stories/{story_id}", pages.api_story, Brief, True),
         ("/api/articles", pages.api_articles, views.ArticleListContext, True),
         ("/api/articles/{article_id}", pages.api_article, views.ArticleDetail, True),
-        ("/api/entities/{name}", pages.api_entity, views.EntityContext, True),
+        ("/api/entities/{name:path}", pages.api_entity, views.EntityContext, True),
         ("/api/search", pages.api_search, views.SearchContext, True),
     ]
     for path, endpoint, model, in_schema in routes:
