@@ -28,6 +28,7 @@ from storyline.settings import DEFAULT_SETTINGS, Settings
 
 ECBPLUS = DATA / "ecbplus"
 CACHE = Path.home() / ".cache" / "storyline-bench"
+"""Enriched ECB+ articles, one file per `_enrichment_key`: safe to delete."""
 ORDERS = 3
 
 
@@ -35,9 +36,9 @@ def load_ecbplus(split: str, settings: Settings = DEFAULT_SETTINGS) -> tuple[lis
     """Enriched ECB+ articles of ``split`` with gold event clusters and topics (enrichment cached)."""
     from storyline.enrich import Enricher
 
-    rows = [json.loads(line) for line in (ECBPLUS / f"ecbplus.{split}.jsonl").open(encoding="utf-8")]
-    key = hashlib.sha256(repr(settings.enrich_components).encode()).hexdigest()[:10]
-    cache = CACHE / f"ecbplus.{split}.{key}.jsonl"
+    source = ECBPLUS / f"ecbplus.{split}.jsonl"
+    rows = [json.loads(line) for line in source.open(encoding="utf-8")]
+    cache = CACHE / f"ecbplus.{split}.{_enrichment_key(source, settings)}.jsonl"
     if cache.exists():
         records = [EnrichedArticle.from_dict(json.loads(line)) for line in cache.open(encoding="utf-8")]
     else:
@@ -48,6 +49,26 @@ def load_ecbplus(split: str, settings: Settings = DEFAULT_SETTINGS) -> tuple[lis
         cache.write_text("".join(json.dumps(r.as_dict(), ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     by_id = {r["doc_id"]: r for r in rows}
     return records, [by_id[r.article.id]["event_cluster"] for r in records], [by_id[r.article.id]["topic"] for r in records]
+
+
+def _enrichment_key(source: Path, settings: Settings) -> str:
+    """Changes whenever the cached enrichment could: the data, the components and their code, spaCy's model."""
+    from importlib import metadata
+
+    import storyline
+
+    versions = []
+    for name in ("spacy", *settings.spacy_models):
+        try:
+            versions.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            pass
+    package = Path(storyline.__file__).parent
+    digest = hashlib.sha256(source.read_bytes())
+    digest.update(repr((settings.enrich_components, versions)).encode())
+    for path in sorted([package / "models.py", *(package / "enrich").rglob("*.py")]):
+        digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 # --- metrics ------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Cost growth of streaming story clustering: per-article time and peak RSS at 1k, 10k, 100k stored.
 
 Stored articles are synthesised from the real ECB+ texts (distinct ids; each stored vector is a
-real article's vector plus a little noise, each story profile a real article's profile, five
-articles per story, their member sample the five real articles' evidence), then 200 real ECB+ dev articles are assigned one by one. Each size runs in
-its own process so the peak RSS is that size's. Called by ``python -m bench clustering``.
+real article's vector plus a little noise; five articles per story, the story's member sample
+the five real articles' evidence), then 200 real ECB+ dev articles are assigned one by one.
+Each size runs in its own process so the peak RSS is that size's. Called by
+``python -m bench clustering``.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ def _run(size: int) -> dict[str, Any]:
     for s, ev in zip(sigs, evs):
         df.add(profile(s).keys() | evidence_keys(ev))
     base_vectors = np.stack([sketch(weighted(profile(s), df, settings.story_actor_weight)) for s in sigs])
-    base_profiles = [StoryProfile(id="", terms=profile(s)).as_json() for s in sigs]
     rng = np.random.default_rng(0)
     state = MemoryState()
     picks = np.arange(size) % len(sigs)
@@ -49,7 +49,7 @@ def _run(size: int) -> dict[str, Any]:
     raw = {}
     for j in range((size + 4) // 5):
         members = [j * 5 + k for k in range(5) if j * 5 + k < size]
-        data = dict(base_profiles[picks[j * 5]], id=f"ssyn{j:07d}", article_ids=[state.ids[m] for m in members])
+        data = dict(StoryProfile(id=f"ssyn{j:07d}").as_json(), article_ids=[state.ids[m] for m in members])
         data["members"] = {state.ids[m]: evs[picks[m]] for m in members}
         raw[data["id"]] = json.dumps(data)
     state.profiles = _JsonProfiles(raw)

@@ -202,3 +202,13 @@ def test_a_bridging_article_merges_two_stories():
     assert sorted(merged.article_ids) == ["bridge1", "harbour1", "school1"]
     # Later articles find the surviving story through either id.
     assert clusterer.add(_record("school2", [school + " again"])).story_id == bridge.story_id
+
+
+def test_profiles_saved_by_older_versions_still_load():
+    from storyline.relate.stories import StoryProfile
+
+    saved = StoryProfile(id="s1", article_ids=["a1", "a2"], linked=["s2"]).as_json()
+    saved["terms"] = {"rubio": 2.4, "geneva": 1.1}  # word totals older versions kept and nothing read
+    loaded = StoryProfile.from_json(saved)
+    assert loaded.article_ids == ["a1", "a2"] and loaded.linked == ["s2"]
+    assert "terms" not in loaded.as_json()
