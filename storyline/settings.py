@@ -54,6 +54,14 @@ class Settings:
     stories merge); learnt on ECB+ train by ``scripts/learn_story_model.py``."""
     story_link_threshold: float = 0.15
     """Above this (but below the join threshold) a story is linked as a related event; learnt likewise."""
+    story_regroup_threshold: float = 0.25
+    """Mean contrasted same-event probability at which a regroup keeps articles together; learnt likewise."""
+    story_contrast: float = 0.5
+    """How much a dense neighbourhood raises the bar in a regroup: a pair's log-odds minus this times
+    the mean of the two articles' `story_contrast_neighbours`-th best log-odds (floored at even
+    odds); learnt likewise."""
+    story_contrast_neighbours: int = 5
+    """Which nearest neighbour measures an article's neighbourhood (k); learnt likewise."""
     story_actor_weight: float = 0.5
     """Weight of actor entities (people, organisations, groups) against words; learnt likewise."""
     story_window_days: float = 14.0

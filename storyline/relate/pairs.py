@@ -31,7 +31,7 @@ from typing import Any
 from storyline.models import EnrichedArticle
 from storyline.relate.features import ACTORS, PLACES, DocFreq, terms_of
 
-__all__ = ["BLOCKS", "FEATURES", "PairModel", "evidence", "evidence_keys", "idf_prior", "pair_features", "weigh"]
+__all__ = ["BLOCKS", "FEATURES", "PairModel", "evidence", "evidence_keys", "idf_prior", "pair_features", "sigmoid", "weigh"]
 
 MODEL_PATH = Path(__file__).with_name("story_model.json")
 PRIOR_PATH = Path(__file__).with_name("idf_prior.json")
@@ -158,6 +158,10 @@ def pair_features(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[float]:
     return f
 
 
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
 @lru_cache(maxsize=1)
 def idf_prior() -> DocFreq:
     """Background document frequencies (``idf_prior.json``: ECB+ train, keys in two articles or
@@ -174,12 +178,18 @@ class PairModel:
     intercept: float
     trained_on: str = ""
 
+    def logit(self, features: Sequence[float]) -> float:
+        """The log-odds that the pair reports one event."""
+        return self.intercept + sum(c * x for c, x in zip(self.coef, features, strict=True))
+
     def probability(self, features: Sequence[float]) -> float:
-        z = self.intercept + sum(c * x for c, x in zip(self.coef, features, strict=True))
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return sigmoid(self.logit(features))
 
     def same_event(self, a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
         return self.probability(pair_features(a, b))
+
+    def same_event_logit(self, a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
+        return self.logit(pair_features(a, b))
 
     def as_json(self) -> dict[str, Any]:
         return {"features": list(FEATURES), "coef": list(self.coef), "intercept": self.intercept, "trained_on": self.trained_on}

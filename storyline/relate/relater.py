@@ -43,6 +43,7 @@ class Relater:
             assignment = self.clusterer.add(record)
             touched.setdefault(assignment.story_id, None)
             gone.update(dict.fromkeys(assignment.merged))
+            touched.update(dict.fromkeys(assignment.changed))
             for other in assignment.linked:
                 touched.setdefault(other, None)
             mh = minhash(record.article.text)
@@ -60,6 +61,8 @@ class Relater:
                     if found is not None:
                         relations.append(found)
         self.clusterer.flush()
+        # A regroup may give a story merged away earlier in this batch its id back: that one lives.
+        gone = {sid: None for sid in gone if (found := self.clusterer.profile(sid)) is None or found.id != sid}
         # A story merged into another is returned empty: the store then drops it.
         stories = [Story(id=story_id, article_ids=[]) for story_id in gone]
         done: set[str] = set(gone)

@@ -1,4 +1,5 @@
-"""Streaming story clustering: each new article joins an existing story or starts one.
+"""Streaming story clustering: each new article joins an existing story or starts one, then its
+neighbourhood of stories is regrouped.
 
 An article is compared with the stories of its nearest stored articles (a faiss HNSW index over
 the article vectors, at most `MAX_CANDIDATE_STORIES` of them, so the cost per article stays flat
@@ -7,13 +8,28 @@ as the store grows). The score of a story is the average, over a sample of its m
 event (`storyline.relate.pairs`: words, lede, people, places, numbers, dates): average
 linkage, not a centroid, so two look-alike events of one kind are not pulled together. The
 article joins the best story when that score clears ``Settings.story_similarity_threshold``
-(learnt on ECB+ train) and the story's time window (``Settings.story_window_days``) admits the
-article's day; articles without a day are admitted anywhere. Then the story it joined is merged
-with any candidate story whose members it now matches at the same threshold (average linkage
-between the two member samples): this repairs a story split in two because its first articles
-arrived before the ones that bridge them. Candidate stories above the (also learnt) link
-threshold that it does not join become linked stories: related events, such as the same talks
-a week earlier elsewhere.
+and the story's time window (``Settings.story_window_days``) admits the article's day; articles
+without a day are admitted anywhere. Then the story it joined is merged with any candidate story
+whose members it now matches at the same threshold: this repairs a story split in two because
+its first articles arrived before the ones that bridge them. Candidate stories above the link
+threshold that it does not join become linked stories: related events, such as the same talks a
+week earlier elsewhere.
+
+A stream decides on what it has seen: the first reports of two look-alike events ("Saints place
+Reggie Bush on injured reserve", and two years later "Saints place Pierre Thomas on injured
+reserve") may share a story, because in absolute terms every such pair looks likely. So after
+each article, its story and the stories linked to it (at most `MAX_REGROUP_ARTICLES` articles)
+are *regrouped*: average linkage over every pair of their articles (from each article's saved
+evidence), cut at ``Settings.story_regroup_threshold``, on probabilities *contrasted* with each
+article's neighbourhood. Every article keeps the log-odds of its k nearest articles compared so
+far (k = ``Settings.story_contrast_neighbours``); a pair's contrasted log-odds is its own minus
+``Settings.story_contrast`` times the mean of the two articles' k-th best, floored at even odds
+so a sparse neighbourhood never lowers the bar. Reports of one event are closer to each other
+than to their usual neighbours; that, not absolute similarity, tells look-alike events apart
+(local scaling, Zelnik-Manor & Perona 2004; CSLS, Conneau et al. 2018). Each regrouped part
+keeps the id of the story it shares most articles with; a story left without a part becomes an
+alias of the part that took most of its articles; the parts are linked and kept apart from
+sampled merges. Every threshold is learnt on ECB+ train by ``scripts/learn_story_model.py``.
 
 Story ids derive from the story's first article, so they are stable as articles arrive; when
 two stories merge, the one with more articles (then the older id) keeps its id and the other
@@ -22,19 +38,21 @@ is left as an alias (``merged_into``).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 import faiss
 import numpy as np
+from sklearn.cluster import AgglomerativeClustering
 
 from storyline.models import EnrichedArticle, Story
 from storyline.relate.features import VECTOR_DIM, DocFreq, Signature, profile, sketch, weighted
-from storyline.relate.pairs import PairModel, evidence, evidence_keys, idf_prior, weigh
+from storyline.relate.pairs import PairModel, evidence, evidence_keys, idf_prior, pair_features, sigmoid, weigh
 from storyline.settings import Settings
 
 __all__ = ["RelateState", "MemoryState", "StoryClusterer", "StoryProfile", "story_id_for", "group_stories"]
@@ -61,6 +79,8 @@ class StoryProfile:
     """Evidence (`storyline.relate.pairs.evidence`) of a sample of the members: the first and the latest."""
     merged_into: str | None = None
     """Set when this story was merged into another: its id is then an alias of that story's."""
+    apart: list[str] = field(default_factory=list)
+    """Stories a regroup told apart from this one: a sampled linkage does not merge them back."""
 
     def remember(self, article_id: str, ev: dict[str, Any]) -> None:
         """Keep ``ev`` in the member sample: the first half stays, the latest fill the rest."""
@@ -85,6 +105,7 @@ class StoryProfile:
             self.linked.remove(other.id)
         for article_id, ev in other.members.items():
             self.remember(article_id, ev)
+        self.apart = [sid for sid in dict.fromkeys(self.apart + other.apart) if sid != self.id]
         other.article_ids, other.places, other.members, other.article_events = [], {}, {}, {}
         other.linked, other.merged_into = [], self.id
 
@@ -122,6 +143,8 @@ MAX_CANDIDATE_STORIES = 8
 """Candidate stories scored per article: the stories of the nearest stored articles, nearest first."""
 MERGE_GATE = 0.5
 """Only candidates the article scores at least this share of the join threshold are checked for a merge (cost)."""
+MAX_REGROUP_ARTICLES = 96
+"""Neighbourhoods larger than this are not regrouped (bounds the quadratic cost)."""
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -140,6 +163,12 @@ class RelateState(Protocol):
 
     def save_relate_docfreq(self, data: dict[str, Any]) -> None: ...
 
+    def load_relate_evidence(self, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The `storyline.relate.pairs.evidence` saved with each article (``signature["evidence"]``), where there is one."""
+
+    def move_relate_articles(self, article_ids: Sequence[str], story_id: str) -> None:
+        """Record that ``article_ids`` now belong to ``story_id`` (after a regroup)."""
+
 
 class MemoryState:
     """A `RelateState` in memory, for benchmarks and tests."""
@@ -150,6 +179,7 @@ class MemoryState:
         self.vectors: list[np.ndarray] = []
         self.profiles: dict[str, dict[str, Any]] = {}
         self.docfreq: dict[str, Any] | None = None
+        self.evidence: dict[str, dict[str, Any]] = {}
 
     def load_relate_index(self) -> tuple[list[str], list[str], np.ndarray, dict[str, Any] | None]:
         vectors = np.stack(self.vectors) if self.vectors else np.zeros((0, VECTOR_DIM), np.float32)
@@ -165,9 +195,18 @@ class MemoryState:
         self.ids.append(article_id)
         self.stories.append(story_id)
         self.vectors.append(vector)
+        if "evidence" in signature:
+            self.evidence[article_id] = signature["evidence"]
 
     def save_relate_docfreq(self, data: dict[str, Any]) -> None:
         self.docfreq = data
+
+    def load_relate_evidence(self, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        return {a: self.evidence[a] for a in article_ids if a in self.evidence}
+
+    def move_relate_articles(self, article_ids: Sequence[str], story_id: str) -> None:
+        moving = set(article_ids)
+        self.stories = [story_id if a in moving else s for a, s in zip(self.ids, self.stories, strict=True)]
 
 
 @dataclass
@@ -177,7 +216,9 @@ class Assignment:
     score: float
     linked: list[str]
     merged: list[str] = field(default_factory=list)
-    """Stories merged into ``story_id`` by this article: their ids are gone."""
+    """Stories merged away by this article (into ``story_id`` or by a regroup): their ids are gone."""
+    changed: list[str] = field(default_factory=list)
+    """Other stories whose articles a regroup changed."""
 
 
 class StoryClusterer:
@@ -201,6 +242,9 @@ class StoryClusterer:
         self.threshold = settings.story_similarity_threshold
         self.link_threshold = settings.story_link_threshold
         self.actor_weight = settings.story_actor_weight
+        self.regroup_threshold = settings.story_regroup_threshold
+        self.contrast = settings.story_contrast
+        self.contrast_neighbours = settings.story_contrast_neighbours
         self.model = model or PairModel.default()
         self.neighbours = neighbours
         self.window = timedelta(days=settings.story_window_days)
@@ -211,6 +255,7 @@ class StoryClusterer:
         self.index.hnsw.efSearch = 64
         self.ids: list[str] = list(ids)
         self.story_of: list[str] = list(story_ids)
+        self.position: dict[str, int] = {a: i for i, a in enumerate(self.ids)}
         if len(vectors):
             self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         self._profiles: dict[str, StoryProfile] = {}
@@ -231,6 +276,12 @@ class StoryClusterer:
                 return found
             story_id = found.merged_into
         return None
+
+    def story_for(self, article_id: str) -> str | None:
+        """The id of the story that holds ``article_id`` now (after any merge or regroup)."""
+        position = self.position.get(article_id)
+        found = self.profile(self.story_of[position]) if position is not None else None
+        return found.id if found else None
 
     def flush(self) -> None:
         """Write the changed story profiles and the document frequencies back to the state."""
@@ -273,20 +324,39 @@ class StoryClusterer:
             cache[article_id] = weigh(ev, self.df)
         return cache[article_id]
 
-    def score(self, mine: dict[str, Any], story: StoryProfile, cache: dict[str, dict[str, Any]]) -> float:
+    def note(self, a: str, ev_a: dict[str, Any], b: str, ev_b: dict[str, Any], z: float) -> None:
+        """Remember the log-odds of a compared pair in both articles' neighbourhoods (k best each)."""
+        k = self.contrast_neighbours
+        for other, ev in ((b, ev_a), (a, ev_b)):
+            near = ev.setdefault("near", {})
+            near[other] = round(z, 3)
+            if len(near) > k:
+                del near[min(near, key=near.__getitem__)]
+
+    def bar(self, ev: Mapping[str, Any]) -> float:
+        """The log-odds of the article's k-th nearest neighbour seen so far, floored at even odds."""
+        near = sorted((ev.get("near") or {}).values(), reverse=True)
+        k = self.contrast_neighbours
+        return max(0.0, near[k - 1]) if len(near) >= k else 0.0
+
+    def pair_logit(self, a: str, ev_a: dict[str, Any], b: str, ev_b: dict[str, Any], cache: dict[str, dict[str, Any]]) -> float:
+        z = self.model.logit(pair_features(self._weighed(a, ev_a, cache), self._weighed(b, ev_b, cache)))
+        self.note(a, ev_a, b, ev_b, z)
+        return z
+
+    def score(self, article_id: str, ev: dict[str, Any], story: StoryProfile, cache: dict[str, dict[str, Any]]) -> float:
         """Average linkage: the mean same-event probability of the article and the sampled members."""
         if not story.members:
             return 0.0
-        probs = [self.model.same_event(mine, self._weighed(a, ev, cache)) for a, ev in story.members.items()]
+        probs = [sigmoid(self.pair_logit(article_id, ev, a, m, cache)) for a, m in story.members.items()]
         return sum(probs) / len(probs)
 
     def linkage(self, a: StoryProfile, b: StoryProfile, cache: dict[str, dict[str, Any]]) -> float:
         """Average linkage between two stories' member samples."""
         if not a.members or not b.members:
             return 0.0
-        wa = [self._weighed(x, ev, cache) for x, ev in a.members.items()]
-        wb = [self._weighed(x, ev, cache) for x, ev in b.members.items()]
-        return sum(self.model.same_event(x, y) for x in wa for y in wb) / (len(wa) * len(wb))
+        total = sum(sigmoid(self.pair_logit(x, ex, y, ey, cache)) for x, ex in a.members.items() for y, ey in b.members.items())
+        return total / (len(a.members) * len(b.members))
 
     def _merge(self, story: StoryProfile, scored: list[tuple[float, str]], cache: dict[str, dict[str, Any]]) -> tuple[StoryProfile, list[str]]:
         """Merge ``story`` with the close candidates its members now match (see the module docstring)."""
@@ -297,7 +367,7 @@ class StoryClusterer:
             other = self.profile(other_id)
             if other is None or other.id == story.id or not (story.admits(other.first_day, self.window) or other.admits(story.first_day, self.window)):
                 continue
-            if self.linkage(story, other, cache) < self.threshold:
+            if other.id in story.apart or story.id in other.apart or self.linkage(story, other, cache) < self.threshold:
                 continue
             keep, drop = (story, other) if (len(story.article_ids), other.id) >= (len(other.article_ids), story.id) else (other, story)
             keep.absorb(drop)
@@ -323,12 +393,11 @@ class StoryClusterer:
         self.df.add(own.keys() | evidence_keys(ev) | {"P:" + m.name.lower() for m in record.entities if m.label in PLACE_LABELS})
         vector = self.vector_for(record, weighted(own, self.df, self.actor_weight))
         cache: dict[str, dict[str, Any]] = {}
-        mine = self._weighed(sig.id, ev, cache)
         scored = []
         for story_id in self.candidates(vector):
             story = self.profile(story_id)
             if story is not None and story.admits(sig.day, self.window):
-                scored.append((self.score(mine, story, cache), story_id))
+                scored.append((self.score(sig.id, ev, story, cache), story_id))
         scored.sort(key=lambda x: (-x[0], x[1]))
         lede = lede_places(record)
         if scored and scored[0][0] >= self.threshold:
@@ -345,25 +414,155 @@ class StoryClusterer:
         story.remember(sig.id, ev)
         story.article_events[sig.id] = {"place": None, "day": sig.day.isoformat() if sig.day else None, "lede_places": lede}
         story, merged = self._merge(story, scored, cache)
+        self.index.add(vector[None, :])
+        self.position[sig.id] = len(self.ids)
+        self.ids.append(sig.id)
+        self.story_of.append(story.id)
+        self.state.save_relate_article(sig.id, story.id, vector, {**sig.as_json(), "evidence": ev})
         story_id = story.id
         gone = set(merged)
         linked = [sid for s, sid in scored if sid != story_id and sid not in gone and s >= self.link_threshold]
         for other_id in linked:
             other = self.profile(other_id)
-            if other is None:
+            if other is None or other.id == story_id:
                 continue
-            if other_id not in story.linked:
-                story.linked.append(other_id)
+            if other.id not in story.linked:
+                story.linked.append(other.id)
             if story_id not in other.linked:
                 other.linked.append(story_id)
-                self._dirty.add(other_id)
+                self._dirty.add(other.id)
         self._dirty.add(story_id)
-        self.index.add(vector[None, :])
-        self.ids.append(sig.id)
-        self.story_of.append(story_id)
-        self.state.save_relate_article(sig.id, story_id, vector, sig.as_json())
-        return Assignment(story_id, new, score, linked, merged)
+        changed, gone_now = self.regroup(story, cache)
+        if changed or gone_now:
+            merged += gone_now
+            story = self.profile(self.story_of[self.position[sig.id]]) or story
+            linked = [sid for sid in story.linked if sid not in gone_now]
+        return Assignment(story.id, new, score, linked, merged, [c for c in changed if c != story.id])
 
+    def regroup(self, story: StoryProfile, cache: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
+        """Re-cluster ``story`` and its linked stories together (see the module docstring);
+        return the ids of the stories whose articles changed and of those gone (now aliases)."""
+        self._dirty.add(story.id)
+        group = [story]
+        size = len(story.article_ids)
+        for sid in story.linked:
+            other = self.profile(sid)
+            if other is not None and all(other.id != g.id for g in group) and size + len(other.article_ids) <= MAX_REGROUP_ARTICLES:
+                group.append(other)
+                size += len(other.article_ids)
+        owner = {a: g.id for g in group for a in g.article_ids}
+        if len(owner) > MAX_REGROUP_ARTICLES:
+            return [], []
+        evs = self.state.load_relate_evidence(list(owner))
+        for g in group:
+            evs.update(g.members)
+        if len(evs) < len(owner):  # articles related before evidence was saved: leave them be
+            return [], []
+        ids = sorted(owner, key=lambda a: self.position.get(a, -1))
+        labels = self._cluster(ids, evs, cache)
+        parts: dict[int, list[str]] = {}
+        for article_id, label in zip(ids, labels, strict=True):
+            parts.setdefault(label, []).append(article_id)
+        before = {g.id: set(g.article_ids) for g in group}
+        # Each part keeps the id of the story it shares most articles with (greedy, largest first).
+        overlaps = sorted(
+            ((len(before[g] & set(members)), -self.position.get(members[0], 0), label, g) for label, members in parts.items() for g in before),
+            reverse=True,
+        )
+        named: dict[int, str] = {}
+        for count, _, label, sid in overlaps:
+            if count and label not in named and sid not in named.values():
+                named[label] = sid
+        taken = {g.id for g in group}
+        for label, members in parts.items():
+            if label not in named:
+                named[label] = self._fresh_id(members, taken)
+                taken.add(named[label])
+        if all(set(parts[label]) == before.get(sid) for label, sid in named.items()):
+            return [], []
+        events: dict[str, dict[str, Any]] = {}
+        outside: dict[str, list[str]] = {}
+        for g in group:
+            events.update(g.article_events)
+            for linked in g.linked:
+                if linked not in before:
+                    for a in g.article_ids:
+                        outside.setdefault(a, []).append(linked)
+        profiles = {g.id: g for g in group}
+        new_ids = set(named.values())
+        gone = [g.id for g in group if g.id not in new_ids]
+        for label, sid in named.items():
+            part = profiles.get(sid) or StoryProfile(id=sid)
+            self._profiles[sid] = part
+            self._refill(part, parts[label], events, evs)
+            part.linked = list(dict.fromkeys(x for a in parts[label] for x in outside.get(a, [])))
+        for sid in gone:
+            holder = max(named, key=lambda label: len(before[sid] & set(parts[label])))
+            dropped = profiles[sid]
+            dropped.article_ids, dropped.places, dropped.members, dropped.article_events = [], {}, {}, {}
+            dropped.linked, dropped.apart, dropped.merged_into = [], [], named[holder]
+            self._dirty.add(sid)
+        # The parts of one neighbourhood are related events: linked, and kept apart.
+        family = list(named.values())
+        for sid in family:
+            part = self._profiles[sid]
+            part.linked = list(dict.fromkeys(part.linked + [x for x in family if x != sid]))
+            part.apart = [x for x in family if x != sid]
+            self.state.move_relate_articles(part.article_ids, sid)
+            for article_id in part.article_ids:
+                self.story_of[self.position[article_id]] = sid
+            self._dirty.add(sid)
+        for sid in {x for xs in outside.values() for x in xs}:
+            other = self.profile(sid)
+            if other is not None:
+                other.linked = list(dict.fromkeys(x for x in other.linked if x not in gone))
+                other.linked += [p for p in family if sid in self._profiles[p].linked and p not in other.linked]
+                self._dirty.add(other.id)
+        changed = [sid for label, sid in named.items() if set(parts[label]) != before.get(sid)]
+        return changed, gone
+
+    def _fresh_id(self, members: Sequence[str], taken: set[str]) -> str:
+        """An id for a part split off by a regroup: its first article's, unless taken."""
+        first = story_id_for(members[0])
+        candidates = itertools.chain((story_id_for(a) for a in members), (f"{first}-{n}" for n in itertools.count(2)))
+        return next(c for c in candidates if c not in taken and not self._alive(c))
+
+    def _alive(self, story_id: str) -> bool:
+        found = self._profiles.get(story_id) or (StoryProfile.from_json(d) if (d := self.state.get_story_profile(story_id)) else None)
+        return found is not None and found.merged_into is None and bool(found.article_ids)
+
+    def _cluster(self, ids: list[str], evs: Mapping[str, dict[str, Any]], cache: dict[str, dict[str, Any]]) -> list[int]:
+        """Average linkage over contrasted same-event probabilities, cut at the regroup threshold."""
+        n = len(ids)
+        if n < 2:
+            return [0] * n
+        logits = np.full((n, n), -np.inf)
+        for i in range(n):
+            for j in range(i + 1, n):
+                logits[i, j] = logits[j, i] = self.pair_logit(ids[i], evs[ids[i]], ids[j], evs[ids[j]], cache)
+        bars = np.array([self.bar(evs[a]) for a in ids])
+        contrasted = 1.0 / (1.0 + np.exp(-np.clip(logits - self.contrast * (bars[:, None] + bars[None, :]) / 2, -50, 50)))
+        np.fill_diagonal(contrasted, 1.0)
+        clustering = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - self.regroup_threshold)
+        return [int(x) for x in clustering.fit_predict(1.0 - contrasted)]
+
+    @staticmethod
+    def _refill(part: StoryProfile, members: list[str], events: Mapping[str, dict[str, Any]], evs: Mapping[str, dict[str, Any]]) -> None:
+        """Make ``part`` hold exactly ``members`` (in arrival order), with their events and evidence."""
+        part.article_ids, part.places, part.members, part.article_events = [], {}, {}, {}
+        part.first_day = part.last_day = None
+        part.merged_into = None
+        for article_id in members:
+            event = events.get(article_id, {})
+            part.article_ids.append(article_id)
+            for place, count in (event.get("lede_places") or {}).items():
+                part.places[place] = part.places.get(place, 0.0) + count
+            day = date.fromisoformat(event["day"]) if event.get("day") else None
+            if day:
+                part.first_day = min(part.first_day or day, day)
+                part.last_day = max(part.last_day or day, day)
+            part.remember(article_id, evs[article_id])
+            part.article_events[article_id] = event
 
 
 def lede_places(record: EnrichedArticle, sentences: int = 3) -> dict[str, int]:
@@ -420,9 +619,8 @@ def group_stories(records: Sequence[EnrichedArticle], settings: Settings) -> lis
     order: list[str] = []
     for record in records:
         assignment = clusterer.add(record)
-        if assignment.new:
-            order.append(assignment.story_id)
+        order.extend((assignment.story_id, *assignment.changed))
     titles = {r.article.id: r.article.title for r in records}
     published = {r.article.id: r.article.published for r in records}
-    alive = [sid for sid in order if clusterer._profiles[sid].merged_into is None]
+    alive = [sid for sid in dict.fromkeys(order) if (found := clusterer.profile(sid)) is not None and found.id == sid and found.article_ids]
     return [to_story(clusterer._profiles[sid], titles, published, clusterer.df.store_idf) for sid in alive]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -499,6 +499,20 @@ class Store:
             "INSERT OR REPLACE INTO relate_articles (article_id, story_id, vector, signature) VALUES (?, ?, ?, ?)",
             (article_id, story_id, vector.astype("float32").tobytes(), json.dumps(signature, ensure_ascii=False, separators=(",", ":"))),
         )
+
+    def load_relate_evidence(self, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(article_ids), 500):
+            chunk = list(article_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for article_id, signature in self.db.execute(f"SELECT article_id, signature FROM relate_articles WHERE article_id IN ({marks})", chunk):
+                evidence = json.loads(signature).get("evidence")
+                if evidence is not None:
+                    found[article_id] = evidence
+        return found
+
+    def move_relate_articles(self, article_ids: Sequence[str], story_id: str) -> None:
+        self.db.executemany("UPDATE relate_articles SET story_id = ? WHERE article_id = ?", [(story_id, a) for a in article_ids])
 
     def save_relate_docfreq(self, data: dict[str, Any]) -> None:
         self.set_state("relate.docfreq", json.dumps(data, ensure_ascii=False, separators=(",", ":")))

@@ -212,3 +212,56 @@ def test_profiles_saved_by_older_versions_still_load():
     loaded = StoryProfile.from_json(saved)
     assert loaded.article_ids == ["a1", "a2"] and loaded.linked == ["s2"]
     assert "terms" not in loaded.as_json()
+
+
+def test_two_look_alike_arrests_end_in_two_linked_stories(tmp_path):
+    """ECB+ dev topic 35 streamed with the two arrests interleaved from the first report on.
+
+    Two Chargers players arrested for drunk driving a month apart: the first reports of each
+    share a story; once each arrest has a neighbourhood, the regroup sorts them out, and the store
+    (stories, their members, the relate index) follows.
+    """
+    from itertools import chain, zip_longest
+
+    from storyline.api import Storyline
+
+    rows = [json.loads(line) for line in (SHARED_DATA / "ecbplus" / "ecbplus.dev.jsonl").open(encoding="utf-8")]
+    rows = [r for r in rows if r["topic"] == 35]
+    jackson = [r for r in rows if r["subtopic"] == "ecb"]
+    williams = [r for r in rows if r["subtopic"] == "ecbplus"]
+    interleaved = [r for r in chain.from_iterable(zip_longest(jackson, williams)) if r]
+    with Storyline(tmp_path / "arrests.db") as sl:
+        sl.ingest_articles([Article(id=r["doc_id"], text=r["text"], source="ecbplus") for r in interleaved])
+        gold = {r["text"][:60]: r["event_cluster"] for r in rows}
+        event_of = {a.id: gold[a.text[:60]] for a in sl.articles()}
+        stories = [s for s in sl.stories() if s.article_ids]
+        indexed = dict(sl.store.db.execute("SELECT article_id, story_id FROM relate_articles"))
+    assert sorted(a for s in stories for a in s.article_ids) == sorted(event_of)  # each article in one story
+    assert all(indexed[a] == s.id for s in stories for a in s.article_ids)
+    by_event = {}
+    for s in stories:
+        events = {event_of[a] for a in s.article_ids}
+        assert len(events) == 1, s.article_ids  # no story mixes the two arrests
+        by_event.setdefault(events.pop(), []).append(s)
+    assert set(by_event) == {"35_ecb", "35_ecbplus"}
+    biggest = {e: max(ss, key=lambda s: len(s.article_ids)) for e, ss in by_event.items()}
+    for event, story in biggest.items():
+        assert len(story.article_ids) >= 0.8 * sum(1 for e in event_of.values() if e == event)
+    jackson_story, williams_story = biggest["35_ecb"], biggest["35_ecbplus"]
+    assert williams_story.id in jackson_story.linked_story_ids and jackson_story.id in williams_story.linked_story_ids
+
+
+def test_a_sparse_neighbourhood_never_lowers_the_bar():
+    from storyline.settings import DEFAULT_SETTINGS
+
+    clusterer = StoryClusterer(MemoryState(), DEFAULT_SETTINGS.with_(story_contrast_neighbours=3))
+    mine: dict = {}
+    others = {name: {} for name in "bcde"}
+    for name, z in (("b", 5.0), ("c", 2.0), ("d", -1.0)):
+        clusterer.note("a", mine, name, others[name], z)
+    assert clusterer.bar(mine) == 0.0  # the 3rd nearest is below even odds
+    assert clusterer.bar(others["b"]) == 0.0  # fewer than 3 neighbours seen yet
+    clusterer.note("a", mine, "e", others["e"], 3.0)
+    assert sorted(mine["near"].values()) == [2.0, 3.0, 5.0] and clusterer.bar(mine) == 2.0
+    clusterer.note("a", mine, "e", others["e"], 3.0)  # the same pair again is not a new neighbour
+    assert clusterer.bar(mine) == 2.0
