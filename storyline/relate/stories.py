@@ -20,8 +20,9 @@ Reggie Bush on injured reserve", and two years later "Saints place Pierre Thomas
 reserve") may share a story, because in absolute terms every such pair looks likely. So after
 each article, its story and the stories linked to it (at most `MAX_REGROUP_ARTICLES` articles)
 are *regrouped*: average linkage over every pair of their articles (from each article's saved
-evidence), cut at ``Settings.story_regroup_threshold``, on probabilities *contrasted* with each
-article's neighbourhood. Every article keeps the log-odds of its k nearest articles compared so
+evidence; pairs published further apart than the story window never count as one event), cut
+at ``Settings.story_regroup_threshold``, on probabilities *contrasted* with each article's
+neighbourhood. Every article keeps the log-odds of its k nearest articles compared so
 far (k = ``Settings.story_contrast_neighbours``); a pair's contrasted log-odds is its own minus
 ``Settings.story_contrast`` times the mean of the two articles' k-th best, floored at even odds
 so a sparse neighbourhood never lowers the bar. Reports of one event are closer to each other
@@ -459,7 +460,10 @@ class StoryClusterer:
         if len(evs) < len(owner):  # articles related before evidence was saved: leave them be
             return [], []
         ids = sorted(owner, key=lambda a: self.position.get(a, -1))
-        labels = self._cluster(ids, evs, cache)
+        events: dict[str, dict[str, Any]] = {}
+        for g in group:
+            events.update(g.article_events)
+        labels = self._cluster(ids, evs, [events.get(a, {}).get("day") for a in ids], cache)
         parts: dict[int, list[str]] = {}
         for article_id, label in zip(ids, labels, strict=True):
             parts.setdefault(label, []).append(article_id)
@@ -480,10 +484,8 @@ class StoryClusterer:
                 taken.add(named[label])
         if all(set(parts[label]) == before.get(sid) for label, sid in named.items()):
             return [], []
-        events: dict[str, dict[str, Any]] = {}
         outside: dict[str, list[str]] = {}
         for g in group:
-            events.update(g.article_events)
             for linked in g.linked:
                 if linked not in before:
                     for a in g.article_ids:
@@ -531,8 +533,9 @@ class StoryClusterer:
         found = self._profiles.get(story_id) or (StoryProfile.from_json(d) if (d := self.state.get_story_profile(story_id)) else None)
         return found is not None and found.merged_into is None and bool(found.article_ids)
 
-    def _cluster(self, ids: list[str], evs: Mapping[str, dict[str, Any]], cache: dict[str, dict[str, Any]]) -> list[int]:
-        """Average linkage over contrasted same-event probabilities, cut at the regroup threshold."""
+    def _cluster(self, ids: list[str], evs: Mapping[str, dict[str, Any]], days: list[str | None], cache: dict[str, dict[str, Any]]) -> list[int]:
+        """Average linkage over contrasted same-event probabilities, cut at the regroup threshold;
+        articles published further apart than the story window never count as one event."""
         n = len(ids)
         if n < 2:
             return [0] * n
@@ -542,6 +545,10 @@ class StoryClusterer:
                 logits[i, j] = logits[j, i] = self.pair_logit(ids[i], evs[ids[i]], ids[j], evs[ids[j]], cache)
         bars = np.array([self.bar(evs[a]) for a in ids])
         contrasted = 1.0 / (1.0 + np.exp(-np.clip(logits - self.contrast * (bars[:, None] + bars[None, :]) / 2, -50, 50)))
+        dated = [(i, date.fromisoformat(d)) for i, d in enumerate(days) if d]
+        for (i, di), (j, dj) in itertools.combinations(dated, 2):
+            if abs(di - dj) > self.window:
+                contrasted[i, j] = contrasted[j, i] = 0.0
         np.fill_diagonal(contrasted, 1.0)
         clustering = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - self.regroup_threshold)
         return [int(x) for x in clustering.fit_predict(1.0 - contrasted)]

@@ -265,3 +265,17 @@ def test_a_sparse_neighbourhood_never_lowers_the_bar():
     assert sorted(mine["near"].values()) == [2.0, 3.0, 5.0] and clusterer.bar(mine) == 2.0
     clusterer.note("a", mine, "e", others["e"], 3.0)  # the same pair again is not a new neighbour
     assert clusterer.bar(mine) == 2.0
+
+
+def test_a_regroup_keeps_reports_far_apart_in_time_apart():
+    from storyline.relate.pairs import evidence
+    from storyline.settings import DEFAULT_SETTINGS
+
+    clusterer = StoryClusterer(MemoryState(), DEFAULT_SETTINGS.with_(story_window_days=14))
+    text = ["Rubio met Ukrainian officials in Florida for four hours of talks on the peace plan on Sunday"]
+    evs = {a: evidence(_record(a, text)) for a in ("a1", "a2", "a3")}
+    clusterer.df.add(set().union(*(evs[a]["terms"] for a in evs)))
+    same_week = clusterer._cluster(["a1", "a2", "a3"], evs, ["2025-11-30", "2025-12-02", None], {})
+    assert len(set(same_week)) == 1
+    months_apart = clusterer._cluster(["a1", "a2", "a3"], evs, ["2025-11-30", "2025-12-02", "2026-02-02"], {})
+    assert months_apart[0] == months_apart[1] != months_apart[2]
