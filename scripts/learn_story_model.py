@@ -114,7 +114,7 @@ def cross_validated(settings: Settings) -> tuple[float, float]:
     return float(np.mean(everything)), float(np.mean(within))
 
 
-def join_rules() -> list[Settings]:
+def grouping_rules() -> list[Settings]:
     """The grid: without contrast the neighbourhood size does not matter."""
     rules = [DEFAULT_SETTINGS.with_(story_similarity_threshold=t, story_regroup_threshold=r, story_contrast=0.0) for t, r in itertools.product(JOIN_GRID, REGROUP_GRID)]
     for contrast, k, t, r in itertools.product(CONTRAST_GRID[1:], NEIGHBOURS_GRID, JOIN_GRID, REGROUP_GRID):
@@ -132,7 +132,7 @@ def main() -> None:
     names = sorted(set(topics))
     _DATA.update(records=train, gold=gold, topics=topics)
     _DATA["priors"] = [count_prior([r for r, t in zip(train, topics, strict=True) if t not in set(names[half::2])]) for half in (0, 1)]
-    rules = join_rules()
+    rules = grouping_rules()
     # Forked workers inherit _DATA: the enriched articles are not pickled per task.
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         results = list(pool.map(cross_validated, rules))
@@ -161,6 +161,7 @@ def main() -> None:
     print(f"story_contrast = {chosen.story_contrast}")
     print(f"story_contrast_neighbours = {chosen.story_contrast_neighbours}")
     print(f"story_link_threshold = {link_best[1]}  (train topic-level B-cubed F1 {link_best[0]:.4f})")
+
 
 if __name__ == "__main__":
     main()

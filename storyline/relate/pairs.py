@@ -188,9 +188,6 @@ class PairModel:
     def same_event(self, a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
         return self.probability(pair_features(a, b))
 
-    def same_event_logit(self, a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
-        return self.logit(pair_features(a, b))
-
     def as_json(self) -> dict[str, Any]:
         return {"features": list(FEATURES), "coef": list(self.coef), "intercept": self.intercept, "trained_on": self.trained_on}
 
