@@ -110,13 +110,13 @@ class StoryProfile:
         other.article_ids, other.places, other.members, other.article_events = [], {}, {}, {}
         other.linked, other.merged_into = [], self.id
 
-    def add(self, sig: Signature, lede_places: dict[str, int]) -> None:
-        self.article_ids.append(sig.id)
+    def add(self, article_id: str, day: date | None, lede_places: Mapping[str, int]) -> None:
+        self.article_ids.append(article_id)
         for place, count in lede_places.items():
             self.places[place] = self.places.get(place, 0.0) + count
-        if sig.day:
-            self.first_day = min(self.first_day or sig.day, sig.day)
-            self.last_day = max(self.last_day or sig.day, sig.day)
+        if day:
+            self.first_day = min(self.first_day or day, day)
+            self.last_day = max(self.last_day or day, day)
 
     def admits(self, day: date | None, window: timedelta) -> bool:
         if day is None or self.first_day is None or self.last_day is None:
@@ -411,7 +411,7 @@ class StoryClusterer:
             story = StoryProfile(id=story_id)
             self._profiles[story_id] = story
             new = True
-        story.add(sig, lede)
+        story.add(sig.id, sig.day, lede)
         story.remember(sig.id, ev)
         story.article_events[sig.id] = {"place": None, "day": sig.day.isoformat() if sig.day else None, "lede_places": lede}
         story, merged = self._merge(story, scored, cache)
@@ -565,13 +565,7 @@ class StoryClusterer:
         part.merged_into = None
         for article_id in members:
             event = events.get(article_id, {})
-            part.article_ids.append(article_id)
-            for place, count in (event.get("lede_places") or {}).items():
-                part.places[place] = part.places.get(place, 0.0) + count
-            day = date.fromisoformat(event["day"]) if event.get("day") else None
-            if day:
-                part.first_day = min(part.first_day or day, day)
-                part.last_day = max(part.last_day or day, day)
+            part.add(article_id, date.fromisoformat(event["day"]) if event.get("day") else None, event.get("lede_places") or {})
             part.remember(article_id, evs[article_id])
             part.article_events[article_id] = event
 
