@@ -95,7 +95,7 @@ class DocFreq:
 
     def idf(self, key: str) -> float:
         if self.prior is None:
-            return math.log((self.n + 1) / (self.df.get(key, 0) + 1)) + 1.0
+            return self.store_idf(key)
         p = self.prior
         return math.log((self.n + p.n + 1) / (self.df.get(key, 0) + p.df.get(key, 0) + 1)) + 1.0
 

@@ -454,9 +454,8 @@ class StoryClusterer:
         owner = {a: g.id for g in group for a in g.article_ids}
         if len(owner) > MAX_REGROUP_ARTICLES:
             return [], []
-        evs = self.state.load_relate_evidence(list(owner))
-        for g in group:
-            evs.update(g.members)
+        evs = {a: ev for g in group for a, ev in g.members.items()}
+        evs.update(self.state.load_relate_evidence([a for a in owner if a not in evs]))
         if len(evs) < len(owner):  # articles related before evidence was saved: leave them be
             return [], []
         ids = sorted(owner, key=lambda a: self.position.get(a, -1))
