@@ -306,10 +306,13 @@ class DiscrepancySide(Record):
 
 @dataclass
 class Discrepancy(Record):
-    """Articles disagreeing about one fact: a person's role, a number, an event's place or date."""
+    """Where sources differ about one fact, or what only one source reports."""
 
     kind: str
-    """``role``, ``number``, ``place`` or ``date``."""
+    """``role`` (one person, incompatible titles), ``title_holder`` (one title, different people),
+    ``number``, ``place``, ``date``, ``characterisation`` (the same fact described in different
+    terms), ``attribution`` (who said something, or whom a remark is about) or ``uncorroborated``
+    (content only one independent source carries: one side)."""
     subject: str
     """What the sides disagree about ("Marco Rubio's title", "strike drones")."""
     description: str
@@ -318,6 +321,10 @@ class Discrepancy(Record):
     sides: list[DiscrepancySide]
     better_supported: int | None = None
     """Index into ``sides`` of the side more independent sources support (None on a tie)."""
+    nature: str = "contradiction"
+    """``contradiction`` (both cannot be true), ``precision`` (one side is vaguer or narrower:
+    "over 120" vs "122"), ``framing`` (same fact, different characterisation) or
+    ``uncorroborated`` (no other source carries it; not a contradiction)."""
 
 
 @dataclass
@@ -336,6 +343,9 @@ class TimelineEvent(Record):
     article_ids: list[str] = field(default_factory=list)
     supporting: list[Span] = field(default_factory=list)
     """The same statement in other articles."""
+    dated_from: list[str] = field(default_factory=list)
+    """Articles whose publication date resolved the expressions of an undated article (its
+    story-mates reporting the same event); empty when every date comes from the article itself."""
 
 
 @dataclass

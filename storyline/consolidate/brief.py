@@ -9,23 +9,19 @@ import numpy as np
 
 from storyline.consolidate.claims import SentenceTable, build_claims, estimated_rewrite_pairs, sentence_table
 from storyline.consolidate.common import Families
-from storyline.consolidate.discrepancies import (
-    event_discrepancies,
-    number_discrepancies,
-    role_discrepancies,
-    speaker_discrepancies,
-)
+from storyline.consolidate.discrepancies import find_discrepancies
 from storyline.consolidate.entities import BRIEF_LABELS, PLACE_LABELS, canonical_entities, find_roles, top_entities
-from storyline.consolidate.events import article_events, coverage
+from storyline.consolidate.events import ArticleEvent, article_events, coverage
 from storyline.consolidate.quotes import quote_groups
 from storyline.consolidate.timeline import build_timeline
 from storyline.models import ArticleRef, Brief, Claim, EnrichedArticle, Relation, Story, SummarySentence
 from storyline.settings import Settings
 
-BRIEF_BUILDER_VERSION = "3"
+BRIEF_BUILDER_VERSION = "4"
 """Bumped whenever the brief builder changes what it outputs, so cached briefs are rebuilt."""
 MIN_SUMMARY_WORDS = 8
 MAX_SUMMARY_WORDS = 60
+DANGLING_OPENERS = {"he", "she", "they", "it", "this", "that", "these", "those", "his", "her", "their", "its"}
 MMR_LAMBDA = 0.7
 MAX_SUMMARY_REDUNDANCY = 0.6
 """TF-IDF cosine to an already chosen sentence above which a candidate repeats it."""
@@ -59,13 +55,7 @@ def build_brief(
     events = article_events(members, canonical)
     claims = build_claims(table, families, relations, places, {aid: ev.place for aid, ev in events.items()})
     quotes = quote_groups(members, canonical, families)
-    discrepancies = [
-        *role_discrepancies(canonical.entities, families),
-        *number_discrepancies(members, table, families),
-        *event_discrepancies(members, events, families),
-        *speaker_discrepancies(quotes, canonical, families),
-    ]
-    discrepancies.sort(key=lambda d: (-d.severity, d.kind, d.subject))
+    discrepancies = find_discrepancies(members, table, canonical, families, claims, quotes, events, relations)
     return Brief(
         story_id=story.id,
         title=story.title,
@@ -74,11 +64,11 @@ def build_brief(
             for r in members
         ],
         entities=top_entities(canonical.entities, settings.top_entities),
-        summary=extractive_summary(table, claims, families, settings.summary_sentences),
+        summary=extractive_summary(table, claims, families, settings.summary_sentences, main_event(events)),
         quote_groups=quotes,
         claims=claims,
         discrepancies=discrepancies,
-        timeline=build_timeline(members, claims),
+        timeline=build_timeline(members, claims, events),
         relations=list(relations),
         events=coverage(members, events),
         families=families.groups,
@@ -86,20 +76,49 @@ def build_brief(
     )
 
 
+def _positions(table: SentenceTable) -> list[int]:
+    """Each row's sentence number within its article (0 for the first)."""
+    seen: dict[str, int] = {}
+    out = []
+    for span in table.spans:
+        out.append(seen.get(span.article_id, 0))
+        seen[span.article_id] = out[-1] + 1
+    return out
+
+
 def _has_roles(record: EnrichedArticle) -> bool:
     return any("role" in name for name in record.pipeline) or any(e.role_span for e in record.entities)
 
 
 def _summary_candidate(text: str) -> bool:
-    n = len(text.split())
-    return MIN_SUMMARY_WORDS <= n <= MAX_SUMMARY_WORDS and text.rstrip()[-1:] in ".!\"”’'"
+    words = text.split()
+    if not (MIN_SUMMARY_WORDS <= len(words) <= MAX_SUMMARY_WORDS and text.rstrip()[-1:] in ".!\"”’'"):
+        return False
+    # A sentence that opens with a pronoun or a quote leans on the sentence before it.
+    return words[0].lower() not in DANGLING_OPENERS and words[0][:1] not in "“\"‘'"
 
 
-def extractive_summary(table: SentenceTable, claims: Sequence[Claim], families: Families, size: int) -> list[SummarySentence]:
-    """Centroid + MMR over claims; claims backed by more independent sources rank higher.
+def main_event(events: dict[str, ArticleEvent]) -> tuple[str | None, set[str]]:
+    """The place of the event most articles report, and those articles."""
+    by_place: dict[str, set[str]] = {}
+    for ev in events.values():
+        by_place.setdefault(ev.place, set()).add(ev.article_id)
+    if not by_place:
+        return None, set()
+    place = max(by_place, key=lambda p: (len(by_place[p]), p))
+    return place, by_place[place]
 
-    Each summary sentence is a claim's representative sentence and cites every other article
-    sentence that makes the same claim.
+
+def extractive_summary(
+    table: SentenceTable, claims: Sequence[Claim], families: Families, size: int, event: tuple[str | None, set[str]] = (None, set())
+) -> list[SummarySentence]:
+    """What happened: the main event's best-corroborated claim first, then centroid + MMR over claims.
+
+    The lead is the claim of the main event (``event``: its place and articles) that the most
+    independent sources carry, naming the event's place where one does, earliest in its article:
+    an article no other source corroborates never leads. The rest follow by importance; claims
+    backed by more independent sources rank higher. Each summary sentence is a claim's
+    representative sentence and cites every other article sentence that makes the same claim.
     """
     if not claims or not len(table.spans):
         return []
@@ -118,20 +137,39 @@ def extractive_summary(table: SentenceTable, claims: Sequence[Claim], families: 
         candidates.append((claim, best, relevance * support))
 
     chosen: list[tuple[Claim, int, float]] = []
-    while candidates and len(chosen) < size:
-        def mmr(item: tuple[Claim, int, float]) -> float:
-            redundancy = max((float(table.similarity[item[1], c[1]]) for c in chosen), default=0.0)
-            return MMR_LAMBDA * item[2] - (1 - MMR_LAMBDA) * redundancy
+    place, event_articles = event
+    position = _positions(table)
+    lead_pool = [c for c in candidates if set(c[0].article_ids) & event_articles] or candidates
+    if lead_pool:
+        def names_place(c: tuple[Claim, int, float]) -> bool:
+            return bool(place) and any(place in s.text for s in c[0].spans)
 
-        best_item = max(candidates, key=mmr)
-        candidates.remove(best_item)
-        if chosen and max(float(table.similarity[best_item[1], c[1]]) for c in chosen) > MAX_SUMMARY_REDUNDANCY:
-            continue
-        chosen.append(best_item)
+        lead = max(lead_pool, key=lambda c: (c[0].independent_sources, names_place(c), -min(position[row[(s.article_id, s.start, s.end)]] for s in c[0].spans), c[2]))
+        candidates.remove(lead)
+        if names_place(lead):
+            # Represent the lead by a sentence that says where it happened, the earliest one.
+            best = min((row[(s.article_id, s.start, s.end)] for s in lead[0].spans if place in s.text), key=position.__getitem__)
+            lead = (lead[0], best, lead[2])
+        chosen.append(lead)
+    # Corroborated claims first, then the main event's, then the rest, each tier by MMR.
+    tiers = [
+        [c for c in candidates if c[0].independent_sources > 1],
+        [c for c in candidates if c[0].independent_sources == 1 and set(c[0].article_ids) & event_articles],
+        [c for c in candidates if c[0].independent_sources == 1 and not set(c[0].article_ids) & event_articles],
+    ]
+    for tier in tiers:
+        while tier and len(chosen) < size:
 
-    # In reading order: by the representative's article position in the story, then offset.
-    order = {aid: i for i, aid in enumerate(dict.fromkeys(s.article_id for s in table.spans))}
-    chosen.sort(key=lambda c: (order[table.spans[c[1]].article_id], table.spans[c[1]].start))
+            def mmr(item: tuple[Claim, int, float]) -> float:
+                redundancy = max((float(table.similarity[item[1], c[1]]) for c in chosen), default=0.0)
+                return MMR_LAMBDA * item[2] - (1 - MMR_LAMBDA) * redundancy
+
+            best_item = max(tier, key=mmr)
+            tier.remove(best_item)
+            if chosen and max(float(table.similarity[best_item[1], c[1]]) for c in chosen) > MAX_SUMMARY_REDUNDANCY:
+                continue
+            chosen.append(best_item)
+
     out = []
     for claim, best, _ in chosen:
         span = table.spans[best]

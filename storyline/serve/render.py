@@ -69,7 +69,7 @@ def brief_to_markdown(brief: Brief) -> str:
     if brief.discrepancies:
         out += ["", "## Discrepancies", ""]
         for d in brief.discrepancies:
-            out.append(f"- **{md_escape(d.subject)}** ({d.kind}, severity {d.severity:.2f}): {md_escape(d.description)}")
+            out.append(f"- **{md_escape(d.subject)}** ({d.kind}, {d.nature}, severity {d.severity:.2f}): {md_escape(d.description)}")
             for i, side in enumerate(d.sides):
                 mark = " — better supported" if d.better_supported == i else ""
                 quoted = "; ".join(f"“{md_escape(s.text)}” {labels.get(s.article_id, s.article_id)}" for s in side.spans)
@@ -92,7 +92,8 @@ def brief_to_markdown(brief: Brief) -> str:
         for ev in brief.timeline:
             when = ev.date.isoformat() if ev.date else "undated"
             exprs = ", ".join(f"“{md_escape(t.span.text)}” → {t.resolved.isoformat() if t.resolved else 'unresolved'}" for t in ev.expressions)
-            out.append(f"- {when}: {md_escape(ev.text)} {_cite(labels, ev.article_ids)} ({exprs})")
+            dated = f"; dated from {_cite(labels, ev.dated_from)}, which report the same event" if ev.dated_from else ""
+            out.append(f"- {when}: {md_escape(ev.text)} {_cite(labels, ev.article_ids)} ({exprs}{dated})")
     out += ["", "## Entities", ""]
     for ent in brief.entities:
         variants = f" (also {md_escape(', '.join(ent.variants))})" if ent.variants else ""
@@ -145,7 +146,7 @@ def print_brief(brief: Brief, console: Console) -> None:
         for d in brief.discrepancies:
             line = Text("! ", style="bold red")
             line.append(d.subject, style="bold")
-            line.append(f" ({d.kind}, severity {d.severity:.2f}) ", style="dim")
+            line.append(f" ({d.kind}, {d.nature}, severity {d.severity:.2f}) ", style="dim")
             line.append(d.description)
             console.print(line)
             for i, side in enumerate(d.sides):
@@ -185,7 +186,8 @@ def print_brief(brief: Brief, console: Console) -> None:
             line.append(ev.text)
             line.append(" " + _cite(labels, ev.article_ids), style="cyan")
             exprs = ", ".join(f"“{t.span.text}” → {t.resolved.isoformat() if t.resolved else 'unresolved'}" for t in ev.expressions)
-            line.append(f" ({exprs})", style="dim")
+            dated = f"; dated from {_cite(labels, ev.dated_from)}, which report the same event" if ev.dated_from else ""
+            line.append(f" ({exprs}{dated})", style="dim")
             console.print(line)
     console.print()
     entities = Table(title="Entities", title_justify="left", show_edge=False)

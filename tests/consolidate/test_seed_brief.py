@@ -37,7 +37,10 @@ def test_former_president_error_in_003_is_reported(seed_story):
 
 def test_geneva_and_florida_are_different_events_not_contradictions(seed_story):
     brief = seed_story.brief("001")
-    assert not [d for d in brief.discrepancies if d.kind in ("place", "date")]
+    geneva = {seed_story.by_seed["002"]}
+    for d in brief.discrepancies:
+        if d.kind in ("place", "date"):
+            assert not any(set(side.article_ids) <= geneva for side in d.sides), d.description
     if seed_story.by_seed["002"] in {a.id for a in brief.articles}:
         covered = {ev.place: seed_story.seeds(ev.article_ids) for ev in brief.events}
         assert covered.get("Geneva") == {"002"} or "002" in covered.get("Geneva", set())
@@ -104,3 +107,87 @@ def test_roles_cover_every_outlet_with_spans(seed_story):
     assert roles["000"] == "U.S. Senator"
     assert roles["001"] == "Secretary of State"
     assert "Rubio" in rubio.variants
+
+
+FLORIDA = {"001", "003", "004"}
+
+
+def _found(brief, seed_story, kind, *fragments):
+    """Discrepancies of ``kind`` whose spans hold every fragment (each in some side)."""
+    out = []
+    for d in brief.discrepancies:
+        texts = [" ".join(s.text for s in side.spans) for side in d.sides]
+        if d.kind == kind and all(any(f in t for t in texts) for f in fragments):
+            out.append(d)
+    return out
+
+
+def test_discrepancies_cover_the_kinds_a_careful_reader_finds(seed_story):
+    brief = seed_story.brief("001")
+    kinds = {d.kind for d in brief.discrepancies}
+    assert len(brief.discrepancies) >= 12, [d.description for d in brief.discrepancies]
+    assert len(kinds) >= 5, kinds
+    # 122 drones overnight (001) vs over 120 in recent days (004): a difference of precision.
+    (drones,) = _found(brief, seed_story, "number", "122 strike drones", "over 120 strike drones")
+    assert drones.nature == "precision" and "recent days" in drones.description
+    # Wounded "many more" (001) vs "dozens more" (004).
+    assert _found(brief, seed_story, "number", "many more", "dozens more")
+    # The $100m case: a kickback scheme that siphoned vs embezzled.
+    (money,) = _found(brief, seed_story, "characterisation", "kickback", "embezzled")
+    assert money.nature == "framing"
+    # Negotiators say changes were made (001) vs Rubio confirmed updates (004).
+    (credit,) = _found(brief, seed_story, "attribution", "Negotiators", "Rubio")
+    assert seed_story.seeds(credit.sides[0].article_ids) | seed_story.seeds(credit.sides[1].article_ids) == {"001", "004"}
+    # Zelenskyy's "constructive approach": said of the U.S. side (001, 003) vs of "both sides" (004).
+    (target,) = _found(brief, seed_story, "attribution", "both sides")
+    us_side = next(s for s in target.sides if "both sides" not in s.value)
+    assert seed_story.seeds(us_side.article_ids) == {"001", "003"}
+    assert us_side.independent_sources == 2 and target.better_supported == target.sides.index(us_side)
+    # 000's quotes no other outlet carries: uncorroborated, not a contradiction.
+    lone = [d for d in brief.discrepancies if d.kind == "uncorroborated" and seed_story.seeds(d.sides[0].article_ids) == {"000"}]
+    assert lone and all(d.nature == "uncorroborated" and len(d.sides) == 1 for d in lone)
+    assert any("heading in the right direction" in " ".join(s.text for s in d.sides[0].spans) for d in lone)
+    # The serious ones first: every contradiction ranks above every uncorroborated item.
+    natures = [d.nature for d in brief.discrepancies]
+    assert max(i for i, n in enumerate(natures) if n == "contradiction") < min(i for i, n in enumerate(natures) if n == "uncorroborated")
+
+
+def test_no_false_alarms_on_the_three_traps(seed_story):
+    brief = seed_story.brief("001")
+    for d in brief.discrepancies:
+        spans = " ".join(s.text for side in d.sides for s in side.spans)
+        # The 20-point Gaza plan is not the 28-point Ukraine plan.
+        assert not (d.kind == "number" and "20-point" in spans), d.description
+        # Yermak active at Geneva and resigned by Florida is a later status, not a conflict.
+        assert "Yermak" not in d.subject, d.description
+        # Two different remarks (Geneva's and Florida's) are not one statement told two ways.
+        if d.kind in ("number", "place", "attribution", "characterisation"):
+            sides = [seed_story.seeds(side.article_ids) for side in d.sides]
+            assert not ({"002"} in sides and any(s & FLORIDA for s in sides)), d.description
+
+
+def test_summary_says_what_happened_first(seed_story):
+    brief = seed_story.brief("001")
+    first, second = brief.summary[:2]
+    assert seed_story.seeds([first.span.article_id]) != {"000"}
+    assert first.independent_sources >= 2
+    opening = first.span.text + " " + second.span.text
+    assert "Florida" in opening and "Moscow" in opening
+    assert sum(name in opening for name in ("Rubio", "Witkoff", "Kushner", "Umerov")) >= 2
+    assert all(seed_story.seeds([s.span.article_id]) != {"000"} or s.independent_sources > 1 for s in brief.summary[:3])
+
+
+def test_timeline_lists_dated_events_and_dates_001_from_its_story_mates(seed_story):
+    brief = seed_story.brief("001")
+    dated = [e for e in brief.timeline if e.date is not None]
+    assert 4 <= len(dated) <= 12
+    assert [e.date for e in dated] == sorted(e.date for e in dated)
+    assert brief.timeline[len(dated) :] == [e for e in brief.timeline if e.date is None]
+    written = {t.expression.lower() for e in brief.timeline for t in e.expressions}
+    assert not written & {"four hours", "100 days", "daily", "every day", "years", "fourth year", "recent days"}
+    sunday_talks = next(
+        e for e in dated if any("Sunday talks opened" in s.text for s in [e.span, *e.supporting])
+    )
+    assert sunday_talks.date.isoformat() == "2025-11-30"
+    assert seed_story.seeds(sunday_talks.dated_from) == {"003"}
+    assert {"001", "003"} <= seed_story.seeds(sunday_talks.article_ids)

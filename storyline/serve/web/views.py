@@ -234,6 +234,7 @@ class SideView:
 @dataclass
 class DiscrepancyView:
     kind: str
+    nature: str
     subject: str
     description: str
     severity: float
@@ -348,6 +349,7 @@ def story_page(sl: Storyline, story_id: str) -> StoryContext:
         discrepancies.append(
             DiscrepancyView(
                 kind=str(d.get("kind") or ""),
+                nature=str(d.get("nature") or "contradiction"),
                 subject=str(d.get("subject") or ""),
                 description=str(d.get("description") or ""),
                 severity=float(d.get("severity") or 0),
