@@ -18,6 +18,7 @@ from storyline.enrich.registry import component
 from storyline.models import EnrichedArticle, Span, TimeMention
 from storyline.settings import Settings
 
+
 def _published(record: EnrichedArticle) -> date | None:
     published = record.article.published
     if published is None:
