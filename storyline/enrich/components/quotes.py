@@ -2,11 +2,16 @@
 
 Quotes are found from the quotation marks (straight and curly, double and single, quotes
 running over several paragraphs), then attributed from the dependency parse: the reporting
-verb next to the quote and its subject ("“…,” Umerov said"), "according to X", a pronoun or
+verb next to the quote and its subject ("“…,” Umerov said"), "according to X" (unless the clause
+it hangs on has a statement verb and subject of its own: "According to Al Jazeera, Putin has
+signalled that … “…”" is Putin's), a pronoun or
 a role ("he", "the senator") resolved to the last fitting named person, and quotes split by
 their attribution ("“…,” Rubio said. “…”") share one cue. A quote with no cue of its own next
 to quotes of one speaker inherits that speaker (``inferred=True``). Short quotes nobody is
 said to have spoken ("a “concept” or “map”") are scare quotes, not quotes.
+
+A place named as the subject of the cue ("what Washington calls “…”") speaks for its
+government: it stays the speaker, as the article words it, and `entities` types it a place.
 """
 
 from __future__ import annotations
