@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from storyline.enrich import Enricher
 from storyline.enrich.components.quotes import find_marked
-from storyline.models import EnrichedArticle
+from storyline.models import Article, EnrichedArticle
+from storyline.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def enricher() -> Enricher:
+    return Enricher(Settings())
 
 
 def quote_containing(record: EnrichedArticle, words: str):
@@ -94,3 +101,47 @@ def test_two_apostrophe_marks_are_double_quotes():
     text = "''This isn't tax reform,'' said Mr. Holtz-Eakin."
     (m,) = find_marked(text)
     assert text[m.start : m.end] == "This isn't tax reform,"
+
+
+def test_speaker_is_the_subject_of_the_cue_not_of_a_later_clause(seed_records):
+    # 002: "Secretary of State Marco Rubio hailed peace talks in Geneva as “productive and
+    # meaningful” as the US continues to try to bring an end to the war"
+    quote = quote_containing(seed_records["002"], "productive and meaningful")
+    assert quote.speaker == "Marco Rubio"
+    assert quote.cue_span.text == "hailed"
+
+
+def test_according_to_names_the_reporter_and_the_verb_names_the_speaker(seed_records):
+    # 003: "According to Al Jazeera, Putin has already signalled that Washington’s unpublished
+    # draft could serve as a “basis for future agreements”"
+    quote = quote_containing(seed_records["003"], "basis for future agreements")
+    assert quote.speaker == "Vladimir Putin"
+    assert quote.speaker_span.text == "Putin"
+    assert quote.cue_span.text == "signalled"
+
+
+def test_according_to_without_a_statement_verb_keeps_its_source(enricher):
+    article = Article(id="a1", text="Two people were killed overnight, and the strikes were “the worst this month for the capital,” according to Ukrainian officials.")
+    (record,) = enricher.enrich([article])
+    (quote,) = record.quotes
+    assert quote.speaker_span.text == "Ukrainian officials"
+    assert quote.cue_span.text == "according to"
+
+
+def test_a_capital_as_the_voice_of_its_government_is_typed_a_place(seed_records):
+    # 003: "what Washington calls “reliable security guarantees”": Washington, the subject of the
+    # cue, speaks for the US government; it is the speaker, and an entity typed GPE, never PERSON.
+    record = seed_records["003"]
+    quote = quote_containing(record, "reliable security guarantees")
+    assert quote.speaker == "Washington"
+    (mention,) = [m for m in record.entities if m.span == quote.speaker_span]
+    assert mention.label == "GPE"
+
+
+def test_no_speaker_from_a_subject_holding_the_quote_or_an_aspectual_verb(seed_records):
+    # 000: "The world continues to watch, hoping that today’s “productive” discussions …" and
+    # "The emphasis on “more work needed” suggests …": neither "The world" nor "The emphasis" speaks.
+    speakers = {q.speaker for q in seed_records["000"].quotes}
+    assert not speakers & {"The world", "The emphasis"}
+    # "A Conversation Marked by Cautious Optimism" is a heading, not the "He" of the next paragraph.
+    assert quote_containing(seed_records["000"], "honest, strategic").speaker == "Marco Rubio"

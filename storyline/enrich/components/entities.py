@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from storyline.enrich.registry import component
 from storyline.models import EnrichedArticle, EntityMention, Span
@@ -79,20 +80,21 @@ def resolve_short_forms(names: list[tuple[str, str]]) -> dict[tuple[str, str], t
     return resolved
 
 
-@component("entities", requires=("doc.ents",), assigns=("record.entities",), spacy_pipes=("ner",))
+@component("entities", requires=("doc.ents", "doc.deps", "doc.tags"), assigns=("record.entities",), spacy_pipes=("ner", "parser", "tagger"))
 def entities(doc: Doc, record: EnrichedArticle, settings: Settings) -> None:
     article_id = record.article.id
     text = record.article.text
     found: list[tuple[int, int, str, str]] = []
     for ent in doc.ents:
-        if ent.label_ not in KEPT_LABELS:
+        ent = _trim(ent)
+        if ent is None or ent.label_ not in KEPT_LABELS:
             continue
         name = clean_name(ent.text)
         if not name or not any(c.isalpha() for c in name):
             continue
         start = ent.start_char + ent.text.index(name) if name in ent.text else ent.start_char
-        found.append((start, start + len(name), ent.label_, name))
-    found = vote_labels(found)
+        found.append((start, start + len(name), _adjectival_label(ent), name))
+    found = vote_labels(found, place_names(doc, found))
     full_names = resolve_short_forms([(label, name) for _, _, label, name in found])
     mentions = [(s, e, *full_names[(label, name)]) for s, e, label, name in found]
     mentions = propagate_people(text, mentions)
@@ -101,16 +103,107 @@ def entities(doc: Doc, record: EnrichedArticle, settings: Settings) -> None:
     ]
 
 
-def vote_labels(found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+def _trim(ent: SpacySpan) -> SpacySpan | None:
+    """The entity without conjunctions or punctuation at its edges ("Kyiv and" -> "Kyiv")."""
+    start, end = ent.start, ent.end
+    while start < end and (ent.doc[start].is_punct or ent.doc[start].pos_ == "CCONJ"):
+        start += 1
+    while end > start and (ent.doc[end - 1].is_punct or ent.doc[end - 1].pos_ == "CCONJ"):
+        end -= 1
+    if start == end:
+        return None
+    return ent if (start, end) == (ent.start, ent.end) else SpacySpan(ent.doc, start, end, label=ent.label_)
+
+
+def _adjectival_label(ent: SpacySpan) -> str:
+    """NORP for a place name the tagger reads as an adjective ("Ukrainian officials"), as OntoNotes does."""
+    if ent.label_ == "GPE" and all(t.tag_ == "JJ" for t in ent):
+        return "NORP"
+    return ent.label_
+
+
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+_LOCATIVE_PREPS = frozenset("in at near around outside inside across throughout within into towards toward".split())
+_PLACE_NOUNS = frozenset(
+    form
+    for noun in "area capital country county district metropolis oblast outskirts province region state suburb territory town village".split()
+    for form in (noun, noun + "s")
+) | {"city", "cities"}
+"""Nouns naming a territory: a name that modifies one ("the Kyiv region") or is its object is a place."""
+
+
+def _place_context(tok: Token) -> bool | None:
+    """True where the parse puts a name in a place's slot, False where it has a title or first name, else None."""
+    while tok.dep_ == "conj":  # "in Kyiv and Moscow": the first conjunct's slot
+        tok = tok.head
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ in _LOCATIVE_PREPS:
+        return True
+    if tok.dep_ in {"compound", "nmod", "amod"} and head.lower_ in _PLACE_NOUNS:
+        return True
+    if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _PLACE_NOUNS:
+        return True  # "the city of Kyiv"
+    if tok.dep_ == "appos" and head.lower_ in _PLACE_NOUNS:
+        return True  # "the capital, Kyiv"
+    titles = [c for c in tok.lefts if c.dep_ in {"compound", "amod", "nmod"} and c.pos_ in {"PROPN", "NOUN"} and not c.ent_type_]
+    if any(c.lower_ in _PLACE_NOUNS for c in titles):
+        return True  # "the capital Kyiv"
+    if titles:
+        return False  # "President Zelenskyy", "Mr. Warren"
+    return None
+
+
+def place_names(doc: Doc, found: list[tuple[int, int, str, str]]) -> set[str]:
+    """Names the NER model calls a person that the article uses as a place and never as a person.
+
+    A capital stands for its government ("Rubio sought to reassure Kyiv"), so the small model
+    tags it PERSON where it is a verb's subject or object. The same name elsewhere in the article
+    tells what it is: tagged as a place, or the object of a locative preposition ("strikes around
+    Kyiv"), or modifying a territory noun ("the Kyiv region"). A title before it ("President
+    X") or a longer person's name ending with it ("Donald Trump" for "Trump") keeps it a person.
+    """
+    person_forms = {name for _, _, label, name in found if label == "PERSON"}
+    place_forms = {name for _, _, label, name in found if label in PLACE_LABELS}
+    longer_people = [name.split() for _, _, label, name in found if label in PERSON_LIKE and " " in name]
+    places = set()
+    for form in person_forms:
+        words = form.split()
+        if any(len(full) > len(words) and full[-len(words):] == words for full in longer_people):
+            continue
+        if not looks_like_place_word(form):
+            continue
+        evidence = set()
+        for m in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])", doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is not None:
+                evidence.add(_place_context(span.root))
+        if False in evidence:
+            continue
+        if True in evidence or form in place_forms:
+            places.add(form)
+    return places
+
+
+def looks_like_place_word(name: str) -> bool:
+    """One to three capitalised words with no organisation word: a candidate for a place name."""
+    words = name.split()
+    return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not any(w.lower() in _ORG_WORDS for w in words)
+
+
+def vote_labels(found: list[tuple[int, int, str, str]], places: set[str] = frozenset()) -> list[tuple[int, int, str, str]]:
     """Give every mention of one surface form the majority label of that form in the article.
 
     Within one article a name means one thing, but the small model tags "Kyiv" as a place
-    in one sentence and a person in the next; PERSON wins a tie.
+    in one sentence and a person in the next. A name in ``places`` (see `place_names`) is a
+    place however often it was tagged a person; otherwise PERSON wins a tie.
     """
     votes: dict[str, Counter[str]] = {}
     for _, _, label, name in found:
         votes.setdefault(name, Counter())[label] += 1
     best = {name: max(c, key=lambda lab: (c[lab], lab == "PERSON")) for name, c in votes.items()}
+    for name in places & best.keys():
+        counts = votes[name]
+        best[name] = max(PLACE_LABELS, key=lambda lab: (counts[lab], lab == "GPE"))
     # ORG/PERSON confusion is settled later on the full name, so only a clear other label overrides.
     return [
         (s, e, label if best[name] in PERSON_LIKE and label in PERSON_LIKE else best[name], name)
@@ -121,15 +214,17 @@ def vote_labels(found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, 
 def propagate_people(text: str, mentions: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
     """Add the occurrences of a person's names (full name and surname) that the NER model missed.
 
-    A surname the model tagged as something else ("Zelenskyy" as a place) becomes the person.
+    A surname the model tagged as something else ("Zelenskyy" as a place) becomes the person,
+    and a list of people read as one name ("Rubio, Witkoff" as a facility) becomes its people.
     """
     forms: dict[str, str] = {}
     for s, e, label, full in mentions:
-        if label == "PERSON" and text[s:e][:1].isupper():
+        if label == "PERSON" and text[s:e][:1].isupper() and "," not in text[s:e]:
             forms.setdefault(text[s:e], full)
             surname = full.split()[-1]
             if len(full.split()) > 1 and len(surname) > 2 and surname[:1].isupper():
                 forms.setdefault(surname, full)
+    mentions = [m for m in mentions if not _list_of(text[m[0] : m[1]], forms)]  # its names are found again below
     mentions = [
         (s, e, "PERSON", forms[text[s:e]]) if label not in PERSON_LIKE and text[s:e] in forms and " " not in text[s:e] else (s, e, label, full)
         for s, e, label, full in mentions
@@ -144,3 +239,9 @@ def propagate_people(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             taken.append((s, e))
             added.append((s, e, "PERSON", forms[form]))
     return sorted(mentions + added)
+
+
+def _list_of(name: str, forms: dict[str, str]) -> bool:
+    """Whether ``name`` is a list of the article's people ("Rubio, Witkoff" or "Rubio and Witkoff")."""
+    parts = [p for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", name) if p]
+    return len(parts) > 1 and all(p in forms for p in parts)

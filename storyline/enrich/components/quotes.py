@@ -2,11 +2,16 @@
 
 Quotes are found from the quotation marks (straight and curly, double and single, quotes
 running over several paragraphs), then attributed from the dependency parse: the reporting
-verb next to the quote and its subject ("“…,” Umerov said"), "according to X", a pronoun or
+verb next to the quote and its subject ("“…,” Umerov said"), "according to X" (unless the clause
+it hangs on has a statement verb and subject of its own: "According to Al Jazeera, Putin has
+signalled that … “…”" is Putin's), a pronoun or
 a role ("he", "the senator") resolved to the last fitting named person, and quotes split by
 their attribution ("“…,” Rubio said. “…”") share one cue. A quote with no cue of its own next
 to quotes of one speaker inherits that speaker (``inferred=True``). Short quotes nobody is
 said to have spoken ("a “concept” or “map”") are scare quotes, not quotes.
+
+A place named as the subject of the cue ("what Washington calls “…”") speaks for its
+government: it stays the speaker, as the article words it, and `entities` types it a place.
 """
 
 from __future__ import annotations
@@ -131,7 +136,7 @@ _CUE_LEMMAS = (
     "observe quip joke complain predict promise vow urge boast concede confirm deny testify chant sing shout yell "
     "scream mutter whisper report post describe call added agree allege assert contend counter maintain lament "
     "muse offer plead pledge proclaim recount reiterate repeat reveal scoff sneer charge challenge demand "
-    "thunder marvel exclaim begin declare announce blast tout praise criticize criticise"
+    "thunder marvel exclaim begin declare announce blast tout praise criticize criticise hail"
 ).split()
 _IRREGULAR = {
     "say": ["said"], "tell": ["told"], "write": ["wrote", "written"], "sing": ["sang", "sung"],
@@ -154,6 +159,8 @@ def _forms(lemma: str) -> set[str]:
 CUE_FORMS = frozenset(f for lemma in _CUE_LEMMAS for f in _forms(lemma))
 """Reporting verbs in every form ("said", "cautioned", "tweeting")."""
 _STRONG_CUES = frozenset(f for lemma in ("say", "tell", "add", "ask", "write", "tweet", "continue", "reply", "respond", "explain", "note") for f in _forms(lemma))
+_ASPECTUAL = frozenset(_forms("continue") | _forms("begin"))
+"""Cues only when used alone ("“…,” he continued"); with a verb after them ("continues to watch") they report nothing."""
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": None, "we": None, "i": None, "it": None}
 MIN_UNCUED_WORDS = 4
 """Quotes shorter than this with no cue in their sentence are scare quotes ("a “concept”")."""
@@ -274,7 +281,8 @@ class _Resolver:
         people = [m for m in self.people if start <= m.span.start and m.span.end <= end]
         if people:
             return min(people, key=lambda m: abs(m.span.start - tok.idx)).name
-        if tok.pos_ == "PROPN" and not tok.ent_type_:
+        if tok.pos_ == "PROPN" and not tok.ent_type_ and not any(c.dep_ == "det" for c in tok.lefts):
+            # (a determiner makes it a common name: "A Conversation Marked by …", a heading run into the text)
             # A name the NER model missed ("Umerov said"): the proper-noun phrase, as the article writes it.
             words = [t for t in tok.lefts if t.dep_ in {"compound", "flat"} and t.pos_ == "PROPN"] + [tok]
             surname = tok.text
@@ -448,18 +456,41 @@ def _attribute(doc: Doc, m: Marked, span: SpacySpan, in_quote: list[bool], resol
             if not _is_cue(t):
                 continue
             governs = t in root.ancestors or t.head == root or any(a in span for a in t.ancestors)
+            if any(c.dep_ == "xcomp" and not in_quote[c.i] for c in t.children) and (not governs or t.lower_ in _ASPECTUAL):
+                continue  # "as the US continues to try …": a verb with a verb complement reports nothing here
+            if any(c.dep_ in {"nsubj", "nsubjpass"} and c.left_edge.i <= span.start < c.right_edge.i for c in t.children):
+                continue  # "The emphasis on “more work needed” suggests …": the quote is in the subject
             distance = t.idx - m.close if side == "right" else m.open - t.idx
             cands.append(((0 if governs else 1, distance), t, side == "right"))
     if not cands:
         return _dash_attribution(doc, m, text, p_end, resolver)
     cands.sort(key=lambda c: c[0])
     _, cue, after = cands[0]
+    if cue.lower_ == "according":
+        cue = _statement_verb(cue, span, in_quote) or cue
     cue_end = cue.doc[cue.i + 1] if cue.lower_ == "according" else None
     subj = _subject(cue, in_quote)
     att = Attribution(cue=cue, cue_end=cue_end, tokens_after=after)
     if subj is not None and not in_quote[subj.i]:
         att.speaker, att.speaker_span = resolver.speaker(subj, m.open)
     return att
+
+
+def _statement_verb(according: Token, span: SpacySpan, in_quote: list[bool]) -> Token | None:
+    """The verb of "According to X, Putin has signalled that … “…”": X reports, Putin states.
+
+    "according to X" names the speaker only when the clause it hangs on does not itself report
+    a statement: a verb with a subject of its own and a clause holding the quote. "…, according
+    to Ukrainian officials" (no such verb) keeps X.
+    """
+    verb = according.head
+    if verb.pos_ not in {"VERB", "AUX"} or in_quote[verb.i]:
+        return None
+    holds_quote = any(
+        c.dep_ == "ccomp" and c.left_edge.i <= span.start and span.end - 1 <= c.right_edge.i for c in verb.children
+    )
+    has_subject = any(c.dep_ in {"nsubj", "nsubjpass"} and not in_quote[c.i] for c in verb.children)
+    return verb if holds_quote and has_subject else None
 
 
 _DASH_SPEAKER = re.compile(r"[\s\x00'\"”]*[―—–-]{1,2}\s*([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from storyline.enrich.registry import component
-from storyline.models import EnrichedArticle, Span
+from storyline.models import EnrichedArticle, EntityMention, Span
 from storyline.settings import Settings
 
 MAX_ROLE_TOKENS = 10
@@ -70,20 +70,55 @@ def apposition(ent: SpacySpan) -> list[Token]:
 @component(
     "entity_roles",
     requires=("record.entities", "doc.deps"),
-    assigns=("record.entities.role",),
+    assigns=("record.entities.role",),  # and drops names that are part of a title ("State")
     spacy_pipes=("parser", "tagger"),
 )
 def entity_roles(doc: Doc, record: EnrichedArticle, settings: Settings) -> None:
     text = record.article.text
     article_id = record.article.id
+    titles: list[list[Token]] = []
     for mention in record.entities:
         if mention.label != "PERSON":
             continue
         ent = doc.char_span(mention.span.start, mention.span.end, alignment_mode="expand")
         if ent is None:
             continue
-        tokens = title_before(ent) or apposition(ent)
+        title = title_before(ent)
+        tokens = title or apposition(ent)
+        if title:
+            titles.append(title)
         if tokens:
             start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
             mention.role = text[start:end]
             mention.role_span = Span(article_id, start, end, mention.role)
+    record.entities = drop_portfolios(record.entities, titles)
+
+
+def drop_portfolios(mentions: list[EntityMention], titles: list[list[Token]]) -> list[EntityMention]:
+    """Drop the names the NER model finds in the "of" phrase of a title before a person's name.
+
+    "Secretary of State Marco Rubio", "Chief of Staff …", "Minister of Defence …": the model
+    tags "State" an organisation, but the bare word (no determiner) is part of the title, not a
+    mention of anything. A name that also appears outside the titles of the article ("Ukraine"
+    in "Foreign Minister of Ukraine Dmytro Kuleba" and elsewhere) is a real mention and stays,
+    and so does "director of the Centre for …" (a determiner, in an apposition).
+    """
+    in_portfolio: set[tuple[int, int]] = set()
+    role_ranges = [(r[0].idx, r[-1].idx + len(r[-1])) for r in titles]
+    for tokens in titles:
+        for tok in tokens:
+            bare = not any(c.dep_ in {"det", "poss"} for c in tok.children)
+            if bare and tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head in tokens and tok.head.head in tokens:
+                in_portfolio.add((tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)))
+    if not in_portfolio:
+        return mentions
+
+    def inside(mention: EntityMention, ranges) -> bool:
+        return any(s <= mention.span.start and mention.span.end <= e for s, e in ranges)
+
+    elsewhere = {m.span.text for m in mentions if not inside(m, role_ranges)}
+    return [
+        m
+        for m in mentions
+        if m.label == "PERSON" or not inside(m, in_portfolio) or m.span.text in elsewhere
+    ]
