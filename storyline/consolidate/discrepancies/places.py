@@ -54,7 +54,9 @@ def event_discrepancies(records: Sequence[EnrichedArticle], events: dict[str, Ar
 
 
 _PREPOSITION = re.compile(r"\b(in|at|around|near|outside|across|over|into|throughout|inside)\s+(?:the\s+)?$", re.IGNORECASE)
-_AREA = re.compile(r"^\s+(region|area|oblast|province|outskirts|suburbs|district|county|state)\b", re.IGNORECASE)
+_AREA = re.compile(r"\s+(region|area|oblast|province|outskirts|suburbs|district|county|state)\b", re.IGNORECASE)
+_INSIDE = {"in", "at", "inside", "into"}
+"""Prepositions that all put a fact at the place itself: "at Novorossiysk" is "in Novorossiysk"."""
 _VAGUE_PREPOSITIONS = {"around", "near", "outside", "across", "throughout", "over"}
 
 
@@ -69,22 +71,40 @@ class PlacePhrase:
 
 
 def sentence_places(record: EnrichedArticle, sentence: Span, canonical: Canonical) -> list[PlacePhrase]:
-    """Places a sentence says something happened in: a preposition, the place, maybe "region"."""
+    """Places a sentence says something happened in: a preposition, the place, maybe "region".
+
+    Besides the sentence's own place mentions, every place the story's NER found anywhere counts
+    where it is written: the tagger misses "Kyiv" in one sentence and finds it in the next.
+    """
     text = record.article.text
+    names: list[tuple[int, int, str]] = []
+    for m in record.entities:
+        if sentence.start <= m.span.start < sentence.end:
+            name = canonical.name(record.article.id, m.name) or m.name
+            if m.label in PLACE_LABELS or canonical.label_of.get(name) in PLACE_LABELS:
+                names.append((m.span.start, m.span.end, name))
+    for ent in canonical.entities:
+        if ent.label not in PLACE_LABELS:
+            continue
+        for written in {ent.name, *ent.variants}:
+            if len(written) < 3 or not written[:1].isupper():
+                continue
+            for found in re.finditer(r"\b" + re.escape(written) + r"\b", sentence.text):
+                start, end = sentence.start + found.start(), sentence.start + found.end()
+                if not any(a < end and start < b for a, b, _ in names):
+                    names.append((start, end, ent.name))
     out = []
-    for m in sorted(record.entities, key=lambda e: e.span.start):
-        if not (sentence.start <= m.span.start < sentence.end):
-            continue
-        name = canonical.name(record.article.id, m.name) or m.name
-        if m.label not in PLACE_LABELS and canonical.label_of.get(name) not in PLACE_LABELS:
-            continue
-        before = _PREPOSITION.search(text[max(sentence.start, m.span.start - 20) : m.span.start])
+    for start, end, name in sorted(names):
+        window = text[max(sentence.start, start - 20) : start]
+        before = _PREPOSITION.search(window)
         if before is None:
             continue
-        area = _AREA.match(text, m.span.end)
-        start = m.span.start - (len(text[max(sentence.start, m.span.start - 20) : m.span.start]) - before.start())
-        end = area.end() if area else m.span.end
-        out.append(PlacePhrase(Span(record.article.id, start, end, text[start:end]), name, before.group(1).lower(), bool(area)))
+        area = _AREA.match(text, end)
+        phrase_start = start - (len(window) - before.start())
+        phrase_end = area.end() if area else end
+        preposition = before.group(1).lower()
+        preposition = "in" if preposition in _INSIDE else preposition
+        out.append(PlacePhrase(Span(record.article.id, phrase_start, phrase_end, text[phrase_start:phrase_end]), name, preposition, bool(area)))
     return out
 
 
