@@ -132,6 +132,9 @@ def test_discrepancies_cover_the_kinds_a_careful_reader_finds(seed_story):
     assert drones.nature == "precision" and "recent days" in drones.description
     # Wounded "many more" (001) vs "dozens more" (004).
     assert _found(brief, seed_story, "number", "many more", "dozens more")
+    # Deaths "around Kyiv" (001) vs "in Kyiv" (004): the same strikes, placed more or less precisely.
+    (kyiv,) = _found(brief, seed_story, "place", "around Kyiv", "in Kyiv")
+    assert kyiv.nature == "precision"
     # The $100m case: a kickback scheme that siphoned vs embezzled.
     (money,) = _found(brief, seed_story, "characterisation", "kickback", "embezzled")
     assert money.nature == "framing"
