@@ -7,14 +7,33 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from storyline.consolidate.claims import SentenceTable, build_claims, estimated_rewrite_pairs, sentence_table
+from storyline.consolidate.claims import (
+    SentenceTable,
+    build_claims,
+    estimated_rewrite_pairs,
+    sentence_table,
+)
 from storyline.consolidate.common import Families
 from storyline.consolidate.discrepancies import find_discrepancies
-from storyline.consolidate.entities import BRIEF_LABELS, PLACE_LABELS, canonical_entities, find_roles, top_entities
+from storyline.consolidate.entities import (
+    BRIEF_LABELS,
+    PLACE_LABELS,
+    canonical_entities,
+    find_roles,
+    top_entities,
+)
 from storyline.consolidate.events import ArticleEvent, article_events, coverage
 from storyline.consolidate.quotes import quote_groups
 from storyline.consolidate.timeline import build_timeline
-from storyline.models import ArticleRef, Brief, Claim, EnrichedArticle, Relation, Story, SummarySentence
+from storyline.models import (
+    ArticleRef,
+    Brief,
+    Claim,
+    EnrichedArticle,
+    Relation,
+    Story,
+    SummarySentence,
+)
 from storyline.settings import Settings
 
 BRIEF_BUILDER_VERSION = "4"

@@ -16,12 +16,28 @@ from collections.abc import Sequence
 from storyline.consolidate.claims import SentenceTable
 from storyline.consolidate.common import Families
 from storyline.consolidate.discrepancies.alignment import AlignedPair, aligned_pairs
-from storyline.consolidate.discrepancies.numbers import find_numbers, number_discrepancies
-from storyline.consolidate.discrepancies.places import event_discrepancies, place_discrepancies
-from storyline.consolidate.discrepancies.quotes import quote_target_discrepancies, speaker_discrepancies
-from storyline.consolidate.discrepancies.roles import office, role_discrepancies, title_holder_discrepancies
+from storyline.consolidate.discrepancies.numbers import (
+    find_numbers,
+    number_discrepancies,
+)
+from storyline.consolidate.discrepancies.places import (
+    event_discrepancies,
+    place_discrepancies,
+)
+from storyline.consolidate.discrepancies.quotes import (
+    quote_target_discrepancies,
+    speaker_discrepancies,
+)
+from storyline.consolidate.discrepancies.roles import (
+    office,
+    role_discrepancies,
+    title_holder_discrepancies,
+)
 from storyline.consolidate.discrepancies.uncorroborated import uncorroborated
-from storyline.consolidate.discrepancies.wording import attribution_discrepancies, characterisation_discrepancies
+from storyline.consolidate.discrepancies.wording import (
+    attribution_discrepancies,
+    characterisation_discrepancies,
+)
 from storyline.consolidate.entities import Canonical
 from storyline.consolidate.events import ArticleEvent
 from storyline.models import Claim, Discrepancy, EnrichedArticle, QuoteGroup, Relation

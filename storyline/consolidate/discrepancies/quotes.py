@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from storyline.consolidate.common import Families, SentenceIndex, normalize
 from storyline.consolidate.discrepancies.sides import better, side, support_bonus
 from storyline.consolidate.entities import Canonical
-from storyline.models import Discrepancy, EnrichedArticle, QuoteGroup, QuoteOccurrence, Span
+from storyline.models import (
+    Discrepancy,
+    EnrichedArticle,
+    QuoteGroup,
+    QuoteOccurrence,
+    Span,
+)
 
 _GROUPS = re.compile(r"\b(both sides|all sides|each side|the two sides|both parties|all parties|the two countries|both countries|both delegations)\b", re.IGNORECASE)
 _LEAD_IN = re.compile(r"(?:\bthat\b|\bsaying\b|\bstating\b|[,:;—–])\s*", re.IGNORECASE)

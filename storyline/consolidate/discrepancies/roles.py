@@ -63,7 +63,7 @@ def role_discrepancies(entities: Sequence[BriefEntity], families: Families) -> l
         if offices == {"secretary", "secretary of state"} and len(sides) == 2:
             continue
         built = []
-        for (name, former), items in sorted(sides.items(), key=lambda kv: -len(kv[1])):
+        for _, items in sorted(sides.items(), key=lambda kv: -len(kv[1])):
             words = defaultdict(int)
             for text, _ in items:
                 words[text] += 1

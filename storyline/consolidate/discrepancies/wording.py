@@ -142,9 +142,8 @@ _SKIP = {"has", "have", "had", "is", "was", "are", "were", "will", "would", "als
 _WORDS = re.compile(r"[A-Za-z][\w.’'-]*")
 
 
-def _source(record: EnrichedArticle, sentence: Span, canonical: Canonical) -> tuple[Span, str | None, str] | None:
-    """Who the sentence's first reporting verb credits: the subject's span, canonical name if named,
-    and the rest of the sentence (what is reported)."""
+def _source(record: EnrichedArticle, sentence: Span, canonical: Canonical) -> tuple[Span, str | None] | None:
+    """Who the sentence's first reporting verb credits: the subject's span, and its canonical name if named."""
     verb = _REPORTING.search(sentence.text)
     if verb is None:
         return None
@@ -160,7 +159,7 @@ def _source(record: EnrichedArticle, sentence: Span, canonical: Canonical) -> tu
     for m in record.entities:
         if m.span.start <= start < m.span.end and m.label in ("PERSON", "ORG", "GPE", "NORP"):
             name = canonical.name(record.article.id, m.name) or m.name
-            return m.span, name, sentence.text[verb.end() :]
+            return m.span, name
     if not head.group().lower().endswith("s") or head.group().lower() in ENGLISH_STOP_WORDS:
         return None  # only a plural group ("Negotiators", "Kremlin officials") stands for an unnamed source
     first = head
@@ -170,7 +169,7 @@ def _source(record: EnrichedArticle, sentence: Span, canonical: Canonical) -> tu
             break
         first = w
     span = Span(sentence.article_id, sentence.start + first.start(), end, sentence.text[first.start() : head.end()])
-    return span, None, sentence.text[verb.end() :]
+    return span, None
 
 
 def _content_stems(text: str) -> set[str]:
@@ -188,7 +187,7 @@ def attribution_discrepancies(
         sa, sb = _source(by_id[a.article_id], a, canonical), _source(by_id[b.article_id], b, canonical)
         if sa is None or sb is None:
             continue
-        (span_a, named_a, said_a), (span_b, named_b, said_b) = sa, sb
+        (span_a, named_a), (span_b, named_b) = sa, sb
         if not (_content_stems(_REPORTING.sub(" ", a.text)) & _content_stems(_REPORTING.sub(" ", b.text))):
             continue  # nothing in common but the verb: two different statements
         if named_a and named_b and named_a == named_b:
