@@ -97,3 +97,9 @@ def test_a_basil_phrase_is_placed_by_its_offset_within_the_sentence():
     text = "He said no. Later he said no again."
     assert gold.locate_phrase(text, "no", 8) == (8, 10)
     assert gold.locate_phrase(text, "no", 14) == (26, 28)
+
+
+def test_the_ecbplus_gold_is_valid():
+    from bench.gold.validate import problems
+
+    assert problems() == []
