@@ -33,6 +33,7 @@ from storyline.consolidate.discrepancies.roles import (
     role_discrepancies,
     title_holder_discrepancies,
 )
+from storyline.consolidate.discrepancies.times import date_discrepancies
 from storyline.consolidate.discrepancies.uncorroborated import uncorroborated
 from storyline.consolidate.discrepancies.wording import (
     attribution_discrepancies,
@@ -63,6 +64,7 @@ def find_discrepancies(
         *event_discrepancies(records, events, families),
         *number_discrepancies(records, table, pairs, families),
         *place_discrepancies(records, table, pairs, canonical, families),
+        *date_discrepancies(records, table, pairs, families),
         *characterisation_discrepancies(table, pairs, families),
         *attribution_discrepancies(records, table, pairs, canonical, families),
         *speaker_discrepancies(quotes, canonical, families),

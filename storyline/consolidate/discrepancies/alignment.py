@@ -29,6 +29,8 @@ class AlignedPair:
     left: int
     right: int
     similarity: float
+    rewrite: bool = False
+    """The two articles are one rewrite family (relate found one derives from the other)."""
 
 
 def aligned_pairs(table: SentenceTable, relations: Sequence[Relation] = (), event_of: dict[str, str] | None = None) -> list[AlignedPair]:
@@ -97,4 +99,4 @@ def _align(left: list[int], right: list[int], table: SentenceTable, given: set[t
             if best is not None and sub[x, best] >= ALIGNED_IN_REWRITES:
                 match[x] = best
                 taken.add(best)
-    return [AlignedPair(left[x], right[y], float(sub[x, y])) for x, y in sorted(match.items())]
+    return [AlignedPair(left[x], right[y], float(sub[x, y]), rewrite) for x, y in sorted(match.items())]

@@ -3,8 +3,10 @@
 A quantity is what a number counts: the noun after it ("122 strike drones" counts drones), or,
 for tolls, the verb around it ("killed at least three people", "wounded dozens", "left one dead").
 Vague words are ranges ("dozens" is 24 to 99, "many" at least 2), and qualifiers widen a value
-("over 120" is 120 and up), so "over 120" against "122" is a difference of precision, "three"
-against "several" too, while "three" against "dozens" is a contradiction.
+("over 120" is 120 and up), so "over 120" against "122" is a difference of precision, while "three"
+against "dozens" is a contradiction. A vague word against a compatible figure is reported only for
+death and injury tolls ("many more" / "dozens more" wounded), and one figure hedged two ways
+("about 70 percent" / "70 percent") not at all.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ DEAD = {"killed", "kill", "kills", "killing", "dead", "died", "die", "deaths", "
 INJURED = {"wounded", "wounding", "injured", "injuring", "injuries", "hurt", "injures", "wounds"}
 _PEOPLE = {"people", "person", "persons", "civilian", "civilians", "child", "children", "resident", "residents", "victim", "victims", "others", "more", ""}
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
+DURATIONS = {"second", "minute", "hour", "day", "night", "week", "month", "year", "decade", "season", "game", "time"}
+"""Spans of time are not counts of one thing: "eight days" and "four days" of riots were counted at
+different moments (ECB+ train gold), so durations are never compared."""
+TOLLS = {"dead", "injured"}
 
 
 @dataclass(frozen=True)
@@ -131,7 +137,7 @@ def sentence_quantities(record: EnrichedArticle, sentence: Span, numbers: Sequen
             continue
         if (1900 <= n.value <= 2100 and float(n.value).is_integer()) or n.span.text.startswith("0"):
             continue  # years are dates, not counts
-        unit = _unit_key(n.unit)
+        unit = "money" if re.search(r"[$€£]|\bdollars?\b|\beuros?\b|\bpounds?\b", n.span.text, re.IGNORECASE) else _unit_key(n.unit)
         toll = _toll(text, n.span.start, n.span.end) if unit in (None, *(_stem(p) for p in _PEOPLE)) else None
         key = toll or unit
         if key is None:
@@ -176,12 +182,19 @@ def number_discrepancies(
         left, right = quantities(pair.left), quantities(pair.right)
         for qa in left:
             same_key = [qb for qb in right if qb.key == qa.key]
-            if not same_key or any(_same(qa, qb) for qb in same_key):
+            if qa.key in DURATIONS or not same_key or any(_same(qa, qb) for qb in same_key):
                 continue
+            if len(same_key) > 1 or sum(q.key == qa.key for q in left) > 1:
+                continue  # a list of figures (scores, shares): which matches which is unknown
             # The closest counterpart: a conflicting one only when none agrees.
             qb = min(same_key, key=lambda q: (not _overlap(qa, q), abs(_mid(qa) - _mid(q))))
             if any(_same(qb, other) for other in left if other.key == qb.key):
                 continue
+            if qa.value is not None and qa.value == qb.value:
+                continue  # one figure, hedged differently ("about 70 percent" / "70 percent")
+            vague = qa.value is None or qb.value is None
+            if vague and _overlap(qa, qb) and qa.key not in TOLLS:
+                continue  # "several" against "nine grandchildren": vaguer, not different, except for a toll
             found.append((qa.key, qa, qb, pair.left, pair.right))
 
     # One discrepancy per quantity: observations sharing a sentence are one fact.

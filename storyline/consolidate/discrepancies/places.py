@@ -141,6 +141,8 @@ def place_discrepancies(
         a, b = left[0], right[0]
         same = _same_place(a.place, b.place)
         vaguer = a.area or b.area or {a.preposition, b.preposition} & _VAGUE_PREPOSITIONS
+        if not same and not pair.rewrite:
+            continue  # independent reports name different places in one sentence for different details
         found.append((a, b, pair.left, pair.right, bool(same or vaguer)))
 
     uf = UnionFind(str(i) for i in range(len(found)))

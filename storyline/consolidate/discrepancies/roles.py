@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from storyline.consolidate.common import Families, normalize
 from storyline.consolidate.discrepancies.sides import better, side
+from storyline.consolidate.entities import ROLE_HEADS
 from storyline.models import BriefEntity, Discrepancy, Span
 
 # Offices one person holds one at a time; descriptive roles ("negotiator", "envoy") never conflict.
@@ -98,7 +99,8 @@ _TITLE_LEAD = re.compile(r"^(?:the|his|her|its|their|a|an)\s+")
 def title_holder_discrepancies(entities: Sequence[BriefEntity], families: Families) -> list[Discrepancy]:
     """One title given to different people by different sources.
 
-    Only titles of two or more words that no single article gives to two people count, and only
+    Only offices (a title of two or more words with a head such as adviser, envoy, chief) that no
+    single article gives to two people count ("first baseman" is a position, not an office), and only
     when an article that gives the title to one person also names the other without it: "presidential
     adviser" is Bevz's in one report and Kushner's in another that does not mention Bevz's title.
     """
@@ -108,7 +110,7 @@ def title_holder_discrepancies(entities: Sequence[BriefEntity], families: Famili
             continue
         for role in ent.roles:
             title = _TITLE_LEAD.sub("", normalize(role.role))
-            if len(title.split()) < 2 or office(role.role)[0] in MULTI_HOLDER_OFFICES:
+            if len(title.split()) < 2 or office(role.role)[0] in MULTI_HOLDER_OFFICES or not set(title.split()) & ROLE_HEADS:
                 continue
             holders[title][ent.name].append(role.span)
     mentioned = {ent.name: set(ent.article_ids) for ent in entities}

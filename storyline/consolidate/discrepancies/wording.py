@@ -4,9 +4,10 @@ No offline model tells framing from paraphrase, so both rest on anchors the two 
 Characterisation: around a shared figure or name, each side uses charged words the other does not
 ("a kickback scheme that siphoned $100 million" / "$100 million embezzled"); ordinary paraphrase
 (``expressed gratitude`` / ``expressing appreciation``) carries no charged word and is left alone.
-Attribution: the subject of the reporting verb differs ("Negotiators say changes have been made" /
-"Rubio confirmed that updates ..."); a named source against an unnamed group is a difference of
-precision, two different named sources a contradiction.
+Attribution: in a rewrite, the subject of the reporting verb changed ("Negotiators say changes have
+been made" / "Rubio confirmed that updates ..."); a named source against an unnamed group is a
+difference of precision, two different named sources a contradiction. Independent reports are
+left alone: they quote different officials on one fact as a matter of course (ECB+ train gold).
 """
 
 from __future__ import annotations
@@ -179,10 +180,12 @@ def _content_stems(text: str) -> set[str]:
 def attribution_discrepancies(
     records: Sequence[EnrichedArticle], table: SentenceTable, pairs: Sequence[AlignedPair], canonical: Canonical, families: Families
 ) -> list[Discrepancy]:
-    """Aligned statements credited to different sources."""
+    """A statement a rewrite credits to another source than the report it rewrites."""
     by_id = {r.article.id: r for r in records}
     out = []
     for pair in pairs:
+        if not pair.rewrite:
+            continue  # independent reports quote different officials on one fact as a matter of course
         a, b = table.spans[pair.left], table.spans[pair.right]
         sa, sb = _source(by_id[a.article_id], a, canonical), _source(by_id[b.article_id], b, canonical)
         if sa is None or sb is None:
