@@ -53,11 +53,8 @@ class ClusterScore:
 
 
 def nature_of(d: Discrepancy) -> str:
-    """The discrepancy's nature; briefs written before the field existed read as contradictions."""
-    nature = getattr(d, "nature", None)
-    if nature:
-        return nature
-    return "uncorroborated" if d.kind == "uncorroborated" else "contradiction"
+    """The discrepancy's nature (contradiction, precision, framing, uncorroborated)."""
+    return d.nature
 
 
 def gold_item(raw: Mapping[str, Any], texts: Mapping[str, str], id_of=lambda doc_id: doc_id, cluster: str = "") -> GoldItem:

@@ -82,13 +82,6 @@ def test_a_gold_text_missing_from_its_article_is_an_error():
         gold.gold_item({**INJURED, "sides": [{"doc_id": "a", "text": "killed 7"}, {"doc_id": "b", "text": "About 100"}]}, TEXTS)
 
 
-def test_nature_defaults_before_the_field_exists():
-    d = predicted([span("a", "70 people")], [span("b", "100 people")])
-    assert gold.nature_of(d) == "contradiction"
-    d.kind = "uncorroborated"
-    assert gold.nature_of(d) == "uncorroborated"
-
-
 def test_covered_chars_counts_overlaps_once():
     assert gold.covered_chars([(0, 10), (5, 15), (20, 25)]) == 20
 
