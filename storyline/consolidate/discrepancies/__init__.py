@@ -46,6 +46,10 @@ from storyline.models import Claim, Discrepancy, EnrichedArticle, QuoteGroup, Re
 __all__ = ["AlignedPair", "aligned_pairs", "find_discrepancies", "find_numbers", "office"]
 
 
+NATURES = ["contradiction", "precision", "framing", "uncorroborated"]
+"""Most serious first: sides that cannot both be true, then vaguer vs precise, then wording, then lone sources."""
+
+
 def find_discrepancies(
     records: Sequence[EnrichedArticle],
     table: SentenceTable,
@@ -56,7 +60,7 @@ def find_discrepancies(
     events: dict[str, ArticleEvent],
     relations: Sequence[Relation] = (),
 ) -> list[Discrepancy]:
-    """Every discrepancy of the story, the most serious first."""
+    """Every discrepancy of the story: by nature (``NATURES``), then by severity."""
     pairs = aligned_pairs(table, relations, {aid: ev.place for aid, ev in events.items()})
     found = [
         *role_discrepancies(canonical.entities, families),
@@ -71,5 +75,5 @@ def find_discrepancies(
         *quote_target_discrepancies(records, quotes, canonical, families),
         *uncorroborated(records, claims, quotes, canonical.label_of, families),
     ]
-    found.sort(key=lambda d: (-d.severity, d.kind, d.subject))
+    found.sort(key=lambda d: (NATURES.index(d.nature), -d.severity, d.kind, d.subject))
     return found
