@@ -33,6 +33,10 @@ _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquo
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
+class SummaryOnly(InputError):
+    """A feed's entries left out because they carry only a summary: a notice, the feed itself was read."""
+
+
 def _sniff(source: Source) -> bool:
     head = source.head(4096)
     if _FEED_START.search(head):
@@ -149,7 +153,7 @@ def read_feed(source: Source, settings: Settings) -> ReadResult:
             metadata={"feed": source.name, "guid": entry.get("id")} if entry.get("id") else {"feed": source.name},
         )
     if summary_only:
-        yield InputError(
+        yield SummaryOnly(
             source.name,
             f"{summary_only} of {len(parsed.entries)} entries have only a summary and were not ingested; use --fetch-links to fetch their pages",
         )
