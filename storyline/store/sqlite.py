@@ -645,20 +645,25 @@ class Store:
         descending: bool = True,
         limit: int = 50,
         offset: int = 0,
+        since: str | None = None,
     ) -> tuple[int, list[dict[str, Any]]]:
-        """(total, one page of stories) with their outlets; ``q`` filters titles, ``outlet`` members."""
-        if sort not in self.STORY_SORTS:
-            raise ValueError(f"sort must be one of {', '.join(self.STORY_SORTS)}")
+        """(total, one page of stories) with their outlets; ``q`` filters titles, ``outlet`` members,
+        ``since`` (an `iso_utc` time) keeps the stories created or changed at or after it."""
+        if sort not in self.STORY_SORTS and sort != "updated_at":
+            raise ValueError(f"sort must be one of {', '.join(self.STORY_SORTS)}, updated_at")
         where = ["(:q IS NULL OR instr(lower(coalesce(json_extract(s.record, '$.title'), '')), lower(:q)) > 0)"]
         where.append(
             "(:outlet IS NULL OR EXISTS (SELECT 1 FROM story_articles x JOIN articles xa ON xa.id = x.article_id"
             " WHERE x.story_id = s.id AND xa.outlet = :outlet))"
         )
         params = {"q": q or None, "outlet": outlet or None, "limit": limit, "offset": offset}
+        if since is not None:
+            where.append("coalesce(s.updated_at, '') >= :since")
+            params["since"] = since
         total = self.db.execute(f"SELECT COUNT(*) FROM stories s WHERE {' AND '.join(where)}", params).fetchone()[0]
-        order = f"{self.STORY_SORTS[sort]} {'DESC' if descending else 'ASC'}, s.id"
+        order = f"{self.STORY_SORTS.get(sort, 's.updated_at')} {'DESC' if descending else 'ASC'}, s.id"
         rows = self.db.execute(
-            f"""SELECT s.id, s.size, s.first_seen, s.last_seen, json_extract(s.record, '$.title') AS title,
+            f"""SELECT s.id, s.size, s.first_seen, s.last_seen, s.updated_at, json_extract(s.record, '$.title') AS title,
                 (SELECT json_group_array(DISTINCT a.outlet) FROM story_articles sa JOIN articles a ON a.id = sa.article_id
                  WHERE sa.story_id = s.id AND a.outlet IS NOT NULL) AS outlets
             FROM stories s WHERE {' AND '.join(where)} ORDER BY {order} LIMIT :limit OFFSET :offset""",
@@ -672,6 +677,7 @@ class Store:
                 "outlets": sorted(json.loads(r["outlets"] or "[]")),
                 "first_seen": r["first_seen"],
                 "last_seen": r["last_seen"],
+                "updated_at": r["updated_at"],
             }
             for r in rows
         ]
@@ -915,3 +921,11 @@ class Store:
 
     def mark_delivered(self, alert_id: int) -> None:
         self.db.execute("UPDATE alerts SET delivered_at = ? WHERE id = ?", (now_precise(), alert_id))
+
+    def recent_alerts(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The latest alerts, newest first, seen or not (the alerts page; it marks nothing)."""
+        rows = self.db.execute(
+            "SELECT id, watch_id, kind, story_id, article_id, created_at, seen_at, record FROM alerts ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        keys = ("id", "watch_id", "kind", "story_id", "article_id", "created_at", "seen_at")
+        return [{**{k: r[k] for k in keys}, **json.loads(r["record"])} for r in rows]
