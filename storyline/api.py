@@ -386,15 +386,14 @@ class Storyline:
 
             raise StorylineError("the watchlist term is empty")
         kind, name = "keyword", term
+        # The name as stored (ignoring case), or one ending with it ("Rubio" -> "Marco Rubio"):
+        # the one in most articles wins, then the fuller name.
         found = self.store.entity_names(term)
-        if not found:
-            # "Rubio" -> "Marco Rubio": stored names that end with the term as whole words.
-            total, rows = self.store.search_entities(term, limit=20)
-            folded = term.casefold().split()
-            found = [(r["name"], r["label"], r["articles"]) for r in rows if r["name"].casefold().split()[-len(folded) :] == folded]
-            found.sort(key=lambda f: -f[2])
+        _, rows = self.store.search_entities(term, limit=50)
+        folded = term.casefold().split()
+        found += [(r["name"], r["label"], r["articles"]) for r in rows if r["name"].casefold().split()[-len(folded) :] == folded]
         if found:
-            kind, name = "entity", found[0][0]
+            kind, name = "entity", max(found, key=lambda f: (f[2], len(f[0])))[0]
         with self.store.transaction():
             watch_id, new = self.store.add_watch(term, kind, name)
         return {"id": watch_id, "term": term, "kind": kind, "name": name, "new": new}
