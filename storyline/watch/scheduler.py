@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from storyline.errors import InputError
-from storyline.ingest.readers.feed import SummaryOnly
+from storyline.ingest.readers.feed import EmptyFeed, SummaryOnly
 from storyline.watch.alerts import collect_alerts, deliver_alerts
 from storyline.watch.polite import Politeness
 from storyline.watch.sources import WatchedSource, expand_sources
@@ -152,6 +152,8 @@ class Watcher:
             except InputError as exc:
                 self._fail(source, state, exc, report)
                 continue
+            # A feed with no entries yet is normal when it is watched.
+            items = [i for i in items if not isinstance(i, EmptyFeed)]
             problems = [i for i in items if isinstance(i, InputError)]
             articles = len(items) - len(problems)
             report.errors.extend(problems)

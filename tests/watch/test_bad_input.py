@@ -73,3 +73,10 @@ def test_a_feed_that_changes_all_its_guids_stores_nothing_new(server: FeedServer
         again = watcher.cycle()
         assert again.new == [] and again.updated == [] and again.duplicates == 2 and again.errors == []
         assert sl.store.count_articles() == 2
+
+
+def test_a_watched_feed_with_no_entries_yet_is_not_a_failure(server: FeedServer, tmp_path) -> None:
+    url = server.serve("/empty.atom", atom_feed([]))
+    with Storyline(tmp_path / "empty.db", Settings(allow_private_addresses=True)) as sl:
+        report = Watcher(sl, [url], every=0, delay=0).cycle()
+    assert report.errors == [] and report.failed_sources == 0 and report.read == 1

@@ -37,6 +37,10 @@ class SummaryOnly(InputError):
     """A feed's entries left out because they carry only a summary: a notice, the feed itself was read."""
 
 
+class EmptyFeed(InputError):
+    """A well-formed feed with no entries (yet): an error for a one-off ingest, normal for a watched feed."""
+
+
 def _sniff(source: Source) -> bool:
     head = source.head(4096)
     if _FEED_START.search(head):
@@ -108,7 +112,9 @@ def parse_feed(data: bytes, name: str) -> Any:
         if looks_like_html(data[:4096]) and not version:
             raise InputError(name, "not a feed: this is an HTML page (no RSS or Atom entries)")
         reason = parsed.get("bozo_exception")
-        raise InputError(name, f"not a feed or no entries ({reason})" if reason else "feed has no entries")
+        if reason:
+            raise InputError(name, f"not a feed or no entries ({reason})")
+        raise EmptyFeed(name, "feed has no entries")
     return parsed
 
 
