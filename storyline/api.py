@@ -20,7 +20,7 @@ from typing import Any
 from storyline.consolidate import BRIEF_BUILDER_VERSION, build_brief
 from storyline.enrich import Enricher
 from storyline.engine import Engine, get_engine
-from storyline.errors import InputError
+from storyline.errors import InputError, NotFound
 from storyline.ingest import OutletLines, Source, read_inputs
 from storyline.models import Article, Brief, EnrichedArticle, Story
 from storyline.relate import Relater
@@ -257,11 +257,21 @@ class Storyline:
         return self.store.list_stories()
 
     def story(self, story_id: str) -> Story:
-        return self.store.get_story(story_id)
+        return self._story_or_alias(story_id)
+
+    def _story_or_alias(self, story_id: str) -> Story:
+        """The story, or the one a merged story's id now stands for (its id is an alias)."""
+        try:
+            return self.store.get_story(story_id)
+        except NotFound:
+            target = self.store.story_alias_target(story_id)
+            if target is None:
+                raise
+            return self.store.get_story(target)
 
     def brief(self, story_id: str) -> Brief:
         """The story's brief, rebuilt only when its articles changed since the last build."""
-        story = self.store.get_story(story_id)
+        story = self._story_or_alias(story_id)
         # The cache is valid for the same articles, relations, linked stories, settings and brief builder.
         relations = self.store.relations_for(story.article_ids)
         related = sorted(f"{r.article_id}>{r.other_id}:{r.kind}:{r.direction}" for r in relations)

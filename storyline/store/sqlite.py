@@ -929,3 +929,13 @@ class Store:
         ).fetchall()
         keys = ("id", "watch_id", "kind", "story_id", "article_id", "created_at", "seen_at")
         return [{**{k: r[k] for k in keys}, **json.loads(r["record"])} for r in rows]
+
+    def story_alias_target(self, story_id: str) -> str | None:
+        """The live story a merged story's id now stands for (following merges), or None."""
+        current = story_id
+        for _ in range(64):
+            row = self.db.execute("SELECT json_extract(profile, '$.merged_into') FROM relate_stories WHERE story_id = ?", (current,)).fetchone()
+            if row is None or not row[0]:
+                return current if current != story_id else None
+            current = row[0]
+        return None

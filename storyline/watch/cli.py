@@ -47,7 +47,7 @@ class When(click.ParamType):
         if isinstance(value, datetime):
             return value
         try:
-            return datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+            return datetime.fromisoformat(str(value).strip())
         except ValueError:
             self.fail(f"{value!r} is not an ISO time such as 2025-12-01T08:00", param, ctx)
 
@@ -73,7 +73,7 @@ def install_stop_handlers(stop: threading.Event, err: Console) -> dict[int, Any]
         stop.set()
         err.print(f"{signal.Signals(signum).name}: stopping after this cycle (again to stop now)")
 
-    previous = {}
+    previous: dict[int, Any] = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
         previous[sig] = signal.signal(sig, handler)
     return previous

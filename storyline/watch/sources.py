@@ -61,7 +61,7 @@ class FeedSource:
             headers["If-Modified-Since"] = state["last_modified"]
         self.polite.wait(urlsplit(self.name).netloc)
         got = fetch(self.name, self.settings, client=self.client, headers=headers)
-        keep = {k: state[k] for k in ("etag", "last_modified", "sha256") if k in state}
+        keep: dict[str, Any] = {k: state[k] for k in ("etag", "last_modified", "sha256") if k in state}
         if got.status == 304:
             return Poll([], keep, status=304)
         digest = hashlib.sha256(got.data).hexdigest()

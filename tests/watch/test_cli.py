@@ -105,6 +105,6 @@ def test_sigterm_finishes_the_cycle_and_exits_cleanly(tmp_path: Path) -> None:
     assert "cycle 1" in line and "1 new" in line
     time.sleep(0.2)
     proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "stopped after 1 cycles" in err and "Traceback" not in err

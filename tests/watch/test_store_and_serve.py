@@ -51,3 +51,13 @@ def test_serve_watch_keeps_the_site_live(tmp_path: Path) -> None:
                 time.sleep(0.1)
             assert client.get("/api/stories").json()["total"] == 1
     assert lines and "1 new" in lines[0]
+
+
+def test_a_merged_story_id_resolves_to_the_story_it_joined(seeds_storyline: Storyline) -> None:
+    sl = seeds_storyline
+    live = sl.stories()[0].id
+    with sl.store.transaction():
+        # What the relate stage leaves when it merges story "sgone" into the live one.
+        sl.store.save_story_profile("sgone0000000", {"id": "sgone0000000", "merged_into": live})
+    assert sl.story("sgone0000000").id == live
+    assert sl.brief("sgone0000000").story_id == live
