@@ -12,14 +12,16 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from storyline.consolidate import BRIEF_BUILDER_VERSION, build_brief
 from storyline.enrich import Enricher
 from storyline.engine import Engine, get_engine
-from storyline.errors import InputError
-from storyline.ingest import OutletLines, read_inputs
+from storyline.errors import InputError, NotFound
+from storyline.ingest import OutletLines, Source, read_inputs
 from storyline.models import Article, Brief, EnrichedArticle, Story
 from storyline.relate import Relater
 from storyline.settings import DEFAULT_SETTINGS, Settings
@@ -40,6 +42,8 @@ class IngestReport:
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent per stage in this process: read, engine_start, enrich (waiting on it), store, relate."""
     engine: dict[str, object] = field(default_factory=dict)
+    updated: list[str] = field(default_factory=list)
+    """Stored articles that came again with a new text (same URL or feed entry id): now a new version."""
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -55,6 +59,14 @@ class IngestReport:
 
     def summary(self) -> str:
         return f"{len(self.ingested)} ingested, {len(self.duplicates)} duplicates, {self.failed} failed"
+
+
+@dataclass
+class ChangeBatch:
+    """Articles read for `Storyline.store_changes`, with the furniture lines learned while reading."""
+
+    lines: OutletLines
+    items: list[Article | InputError] = field(default_factory=list)
 
 
 class Storyline:
@@ -245,15 +257,29 @@ class Storyline:
         return self.store.list_stories()
 
     def story(self, story_id: str) -> Story:
-        return self.store.get_story(story_id)
+        return self._story_or_alias(story_id)
+
+    def _story_or_alias(self, story_id: str) -> Story:
+        """The story, or the one a merged story's id now stands for (its id is an alias)."""
+        try:
+            return self.store.get_story(story_id)
+        except NotFound:
+            target = self.store.story_alias_target(story_id)
+            if target is None:
+                raise
+            return self.store.get_story(target)
 
     def brief(self, story_id: str) -> Brief:
         """The story's brief, rebuilt only when its articles changed since the last build."""
-        story = self.store.get_story(story_id)
+        story = self._story_or_alias(story_id)
         # The cache is valid for the same articles, relations, linked stories, settings and brief builder.
         relations = self.store.relations_for(story.article_ids)
         related = sorted(f"{r.article_id}>{r.other_id}:{r.kind}:{r.direction}" for r in relations)
         key = "|".join([*story.article_ids, *related, *story.linked_story_ids, repr(self.settings), BRIEF_BUILDER_VERSION])
+        # An updated article keeps its id: its version number changes the fingerprint (issue 14).
+        versions = self.store.article_versions(story.article_ids)
+        if versions:
+            key += "|" + "|".join(f"{aid}@{n}" for aid, n in sorted(versions.items()))
         fingerprint = hashlib.sha256(key.encode()).hexdigest()
         cached = self.store.get_brief(story.id, fingerprint)
         if cached is not None:
@@ -263,3 +289,133 @@ class Storyline:
         with self.store.transaction():
             self.store.save_brief(brief, fingerprint)
         return brief
+
+    # --- always on (issue 14): updates, changes since a time, watchlist, alerts -----------
+
+    def read_changes(self, inputs: Iterable[str | Source], batch: ChangeBatch) -> list[Article | InputError]:
+        """Read ``inputs`` into ``batch`` (for `store_changes`); returns what these inputs gave."""
+        items = list(read_inputs(inputs, self.settings, lines=batch.lines))
+        batch.items.extend(items)
+        return items
+
+    def new_change_batch(self) -> ChangeBatch:
+        return ChangeBatch(lines=OutletLines(self.store.outlet_lines, min_articles=self.settings.furniture_min_articles))
+
+    def ingest_changes(
+        self,
+        inputs: Iterable[str | Source],
+        *,
+        progress: ProgressCallback | None = None,
+        engine: str | Engine = "local",
+    ) -> IngestReport:
+        """Like `ingest`, but an article that comes again with a new text (same URL, or same entry
+        id in the same feed) is stored as a new version of the stored one (`IngestReport.updated`),
+        not as a second article. A text seen before, current or earlier, is a duplicate."""
+        batch = self.new_change_batch()
+        started = time.perf_counter()
+        self.read_changes(inputs, batch)
+        report = self.store_changes(batch, progress=progress, engine=engine)
+        report.timings["read"] = report.timings.get("read", 0.0) + time.perf_counter() - started
+        return report
+
+    def store_changes(self, batch: ChangeBatch, *, progress: ProgressCallback | None = None, engine: str | Engine = "local") -> IngestReport:
+        """Store what `read_changes` read: new articles, new versions of stored ones, errors."""
+        report = IngestReport()
+        fresh: list[Article | InputError] = []
+        updates: dict[str, Article] = {}
+        for item in batch.items:
+            if isinstance(item, InputError):
+                fresh.append(item)
+                continue
+            if self.store.find_by_content(item.id):
+                report.duplicates.append(item.id)
+                continue
+            guid = item.metadata.get("guid")
+            stored = self.store.find_by_origin(item.url, str(guid) if guid else None, item.metadata.get("feed"))
+            if stored is None:
+                fresh.append(item)
+            else:
+                updates[stored] = item  # the latest text wins when one batch carries two
+        self.ingest_articles(fresh, report, progress=progress, engine=engine)
+        if updates:
+            with report.timed("update"):
+                self.update_articles(updates, report)
+        with self.store.transaction():
+            for outlet, doc_key, keys in batch.lines.pending(report.ingested):
+                self.store.add_outlet_lines(outlet, doc_key, keys)
+        return report
+
+    def update_articles(self, updates: dict[str, Article], report: IngestReport | None = None) -> IngestReport:
+        """Store each ``{stored_id: article}`` as a new version of the stored article: same id and
+        story, new text, enrichment and search entries; earlier texts kept (`article_history`).
+
+        Its near-duplicate/derivation records are dropped (their spans point into the old text);
+        its story is marked as changed, and the brief rebuilds (the version is in the fingerprint).
+        """
+        from storyline.engine.work import enrich_batch
+
+        report = report if report is not None else IngestReport()
+        todo: list[tuple[str, Article]] = []
+        for stored_id, article in updates.items():
+            current = self.store.get_article(stored_id)
+            metadata = {**current.metadata, **article.metadata, "content_id": article.id}
+            todo.append((article.id, replace(article, id=stored_id, url=current.url or article.url, metadata=metadata)))
+        for start in range(0, len(todo), self.settings.batch_size):
+            chunk = todo[start : start + self.settings.batch_size]
+            results = enrich_batch([a for _, a in chunk], self.settings)
+            with self.store.transaction():
+                for (content_id, _), result in zip(chunk, results, strict=True):
+                    if isinstance(result, InputError):
+                        report.errors.append(result)
+                        continue
+                    article_id = result.article.id
+                    self.store.replace_article(result.article, content_id)
+                    self.store.save_enrichment(result)
+                    self.store.delete_relations_of(article_id)
+                    story_id = self.store.story_of(article_id)
+                    if story_id:
+                        self.store.touch_story(story_id)
+                    report.updated.append(article_id)
+        return report
+
+    def article_history(self, article_id: str) -> list[dict[str, Any]]:
+        """Every version of an article, oldest first (empty when it was never updated)."""
+        return self.store.article_history(self.store.resolve_article_id(article_id))
+
+    def story_changes(self, since: datetime | None = None, *, limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """(total, one page) of stories created or changed at or after ``since`` (naive: UTC), most
+        recent first: ``{"story": Story, "created_at": iso, "updated_at": iso}``."""
+        return self.store.story_changes(since, limit=limit, offset=offset)
+
+    def add_to_watchlist(self, term: str) -> dict[str, Any]:
+        """Watch ``term``: a stored entity name (ignoring case; a surname finds the full name) or
+        else a keyword. Returns the entry with ``new`` saying whether it was added now."""
+        term = " ".join(term.split())
+        if not term:
+            from storyline.errors import StorylineError
+
+            raise StorylineError("the watchlist term is empty")
+        kind, name = "keyword", term
+        # The name as stored (ignoring case), or one ending with it ("Rubio" -> "Marco Rubio"):
+        # the one in most articles wins, then the fuller name.
+        found = self.store.entity_names(term)
+        _, rows = self.store.search_entities(term, limit=50)
+        folded = term.casefold().split()
+        found += [(r["name"], r["label"], r["articles"]) for r in rows if r["name"].casefold().split()[-len(folded) :] == folded]
+        if found:
+            kind, name = "entity", max(found, key=lambda f: (f[2], len(f[0])))[0]
+        with self.store.transaction():
+            watch_id, new = self.store.add_watch(term, kind, name)
+        return {"id": watch_id, "term": term, "kind": kind, "name": name, "new": new}
+
+    def remove_from_watchlist(self, term: str) -> int:
+        with self.store.transaction():
+            return self.store.remove_watch(term)
+
+    def watchlist(self) -> list[dict[str, Any]]:
+        return self.store.watchlist()
+
+    def alerts(self, *, mark_seen: bool = True) -> list[dict[str, Any]]:
+        """Alerts not looked at yet, oldest first; each is returned by one look only (``mark_seen``)."""
+        with self.store.transaction():
+            return self.store.take_alerts(mark_seen=mark_seen)

@@ -6,6 +6,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from rich.text import Text
 from storyline.api import Storyline
 from storyline.errors import StorylineError
 from storyline.serve.render import brief_to_json, brief_to_markdown, print_brief
+from storyline.watch.cli import Duration, When
+from storyline.watch.cli import register as register_watch_commands
 
 console = Console()
 err_console = Console(stderr=True)
@@ -198,16 +201,20 @@ def articles(ctx: click.Context, fmt: str, show_removed: str | None) -> None:
 
 @cli.command()
 @format_option("table", "json")
+@click.option("--since", type=When(), default=None, help="Only stories new or changed since this time (ISO, UTC unless an offset is given), latest first.")
 @click.pass_context
 @handle_errors
-def stories(ctx: click.Context, fmt: str) -> None:
+def stories(ctx: click.Context, fmt: str, since: datetime | None) -> None:
     """List stories, largest first.
 
-    Example: storyline stories --format json
+    Example: storyline stories --format json; storyline stories --since 2025-12-01T08:00
     """
     sl = open_storyline(ctx)
     rows = []
-    for story in sl.stories():
+    changed: dict[str, dict[str, Any]] = {}
+    if since is not None:
+        changed = {c["story"].id: c for c in iter_story_changes(sl, since)}
+    for story in [c["story"] for c in changed.values()] if since is not None else sl.stories():
         outlets = sorted({a.outlet for a in sl.store.iter_articles(story.article_ids) if a.outlet})
         rows.append(
             {
@@ -220,6 +227,9 @@ def stories(ctx: click.Context, fmt: str) -> None:
                 "article_ids": story.article_ids,
             }
         )
+        if story.id in changed:
+            rows[-1]["created_at"] = changed[story.id]["created_at"]
+            rows[-1]["updated_at"] = changed[story.id]["updated_at"]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -308,14 +318,19 @@ def export(ctx: click.Context, story_id: str, fmt: str, output: Any) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; the default serves this machine only.")
 @click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--get", "get_path", metavar="PATH", help="Print the response for PATH (e.g. /api/stories) and exit, without starting a server.")
+@click.option("--watch", "watch_sources", multiple=True, metavar="SOURCE", help="Also watch this feed, OPML file or folder in the background (repeatable).")
+@click.option("--every", type=Duration(), default="10m", show_default=True, help="With --watch: time between cycles.")
+@click.option("--allow-private", is_flag=True, help="With --watch: allow URLs on loopback, private and link-local addresses.")
 @click.pass_context
 @handle_errors
-def serve(ctx: click.Context, host: str, port: int, get_path: str | None) -> None:
+def serve(ctx: click.Context, host: str, port: int, get_path: str | None, watch_sources: tuple[str, ...] = (), every: float = 600.0, allow_private: bool = False) -> None:
     """Browse the store in a web browser: stories, briefs, articles, entities, search, JSON API.
 
     Example: storyline serve --port 8000  (then open http://127.0.0.1:8000/)
     """
     db = Path(ctx.obj["db"])
+    if watch_sources and not db.exists():
+        Storyline(db).close()  # the watcher fills a new store
     if not db.exists():
         raise click.ClickException(f"{db}: no such store; create it with: storyline --db {db} ingest PATH")
     from storyline.serve.web import create_app  # FastAPI loads only for this command
@@ -333,7 +348,27 @@ def serve(ctx: click.Context, host: str, port: int, get_path: str | None) -> Non
     import uvicorn
 
     err_console.print(f"Serving {db} at http://{host}:{port}/  (Ctrl+C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if not watch_sources:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    from storyline.watch.background import BackgroundWatcher
+
+    with BackgroundWatcher(db, list(watch_sources), every=every, allow_private=allow_private, log=lambda line: err_console.print(Text(line))):
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def iter_story_changes(sl: Storyline, since: datetime) -> list[dict[str, Any]]:
+    """Every story changed since ``since``, latest first (all pages)."""
+    found: list[dict[str, Any]] = []
+    while True:
+        total, page = sl.story_changes(since, limit=500, offset=len(found))
+        found.extend(page)
+        if not page or len(found) >= total:
+            return found
+
+
+# The always-on commands (issue 14): watch, sources, watchlist, alerts.
+register_watch_commands(cli, open_storyline, handle_errors, console, err_console)
 
 
 def main() -> None:

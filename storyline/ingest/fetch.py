@@ -27,6 +27,11 @@ class Fetched:
     """The final URL, after redirects."""
     data: bytes
     content_type: str | None = None
+    status: int = 200
+    """304 when a conditional request found the resource unchanged (``data`` is then empty)."""
+    etag: str | None = None
+    last_modified: str | None = None
+    """The validators to send back next time (``If-None-Match`` / ``If-Modified-Since``)."""
 
 
 def is_url(text: str) -> bool:
@@ -53,8 +58,12 @@ def check_address(url: str, settings: Settings) -> None:
             )
 
 
-def fetch(url: str, settings: Settings, *, client: httpx.Client | None = None) -> Fetched:
-    """Download ``url`` (following at most ``http_max_redirects`` redirects) or raise `InputError`."""
+def fetch(url: str, settings: Settings, *, client: httpx.Client | None = None, headers: dict[str, str] | None = None) -> Fetched:
+    """Download ``url`` (following at most ``http_max_redirects`` redirects) or raise `InputError`.
+
+    ``headers`` go with every hop, e.g. ``If-None-Match`` for a conditional GET: a 304 answer
+    comes back as ``Fetched(status=304, data=b"")``.
+    """
     own = client is None
     if client is None:
         client = httpx.Client(
@@ -68,7 +77,10 @@ def fetch(url: str, settings: Settings, *, client: httpx.Client | None = None) -
         for _hop in range(settings.http_max_redirects + 1):
             check_address(current, settings)
             try:
-                with client.stream("GET", current) as response:
+                with client.stream("GET", current, headers=headers) as response:
+                    if response.status_code == 304:  # a conditional request: unchanged, no body
+                        headers_in = response.headers
+                        return Fetched(str(response.url), b"", status=304, etag=headers_in.get("etag"), last_modified=headers_in.get("last-modified"))
                     if response.is_redirect:
                         location = response.headers.get("location")
                         if not location:
@@ -89,7 +101,14 @@ def fetch(url: str, settings: Settings, *, client: httpx.Client | None = None) -
                         if time.monotonic() > deadline:
                             raise InputError(url, f"download took over {settings.http_total_timeout:g} s (http_total_timeout)")
                         chunks.append(chunk)
-                    return Fetched(url=str(response.url), data=b"".join(chunks), content_type=response.headers.get("content-type"))
+                    return Fetched(
+                        url=str(response.url),
+                        data=b"".join(chunks),
+                        content_type=response.headers.get("content-type"),
+                        status=response.status_code,
+                        etag=response.headers.get("etag"),
+                        last_modified=response.headers.get("last-modified"),
+                    )
             except httpx.TimeoutException:
                 raise InputError(url, f"timed out (connect {settings.http_connect_timeout:g} s, read {settings.http_read_timeout:g} s)") from None
             except httpx.HTTPError as exc:

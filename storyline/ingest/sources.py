@@ -112,11 +112,18 @@ def _expand(item: str) -> list[Path] | None:
     return None
 
 
-def iter_sources(inputs: Iterable[str], settings: Settings, *, stdin: bytes | None = None) -> Iterator[Source | InputError]:
-    """Expand paths, folders, globs and URLs into sources; ``-`` is standard input (JSONL)."""
+def iter_sources(inputs: Iterable[str | Source], settings: Settings, *, stdin: bytes | None = None) -> Iterator[Source | InputError]:
+    """Expand paths, folders, globs and URLs into sources; ``-`` is standard input (JSONL).
+
+    A `Source` passes through as it is (bytes a caller already fetched, e.g. the watcher's
+    conditional GET).
+    """
     from storyline.ingest.fetch import fetch, is_url
 
     for item in inputs:
+        if isinstance(item, Source):
+            yield item
+            continue
         if item == "-":
             data = stdin if stdin is not None else sys.stdin.buffer.read()
             yield Source(name="stdin", _data=data, max_bytes=settings.max_file_bytes)
@@ -180,7 +187,7 @@ def finish_article(article: Article, lines: OutletLines | None = None) -> Articl
 
 
 def read_inputs(
-    inputs: Iterable[str],
+    inputs: Iterable[str | Source],
     settings: Settings,
     *,
     stdin: bytes | None = None,

@@ -212,6 +212,80 @@ def _index_enrichment(db: sqlite3.Connection, article_id: str, enrichment: dict[
     )
 
 
+# --- always on (issue 14): article versions, story change times, watched sources, alerts ------
+
+
+def now_precise() -> str:
+    """UTC now with microseconds: change times must order two cycles that run within one second."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def iso_utc(value: datetime) -> str:
+    """``value`` in the form change times are stored in (naive means UTC), so strings compare as times."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+@migration("0008_watch")
+def _watch(db: sqlite3.Connection) -> None:
+    # An updated article keeps its id; each earlier text is a row of article_versions (version 1
+    # is the text first stored, whose content id is the article id). Watched feeds keep their
+    # conditional-GET validators and backoff in watch_sources.state (JSON).
+    _run_script(
+        db,
+        """
+        ALTER TABLE stories ADD COLUMN created_at TEXT;
+        ALTER TABLE stories ADD COLUMN updated_at TEXT;
+        CREATE INDEX stories_updated ON stories(updated_at);
+        CREATE INDEX articles_guid ON articles(json_extract(record, '$.metadata.guid'));
+        CREATE TABLE article_versions (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            content_id TEXT NOT NULL,
+            stored_at TEXT NOT NULL,
+            record TEXT NOT NULL,
+            PRIMARY KEY (article_id, version)
+        );
+        CREATE INDEX article_versions_content ON article_versions(content_id);
+        CREATE TABLE watch_sources (
+            source TEXT PRIMARY KEY,
+            added_at TEXT NOT NULL,
+            kept INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE watchlist (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            term TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            UNIQUE (kind, name)
+        );
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            key TEXT NOT NULL UNIQUE,
+            watch_id INTEGER NOT NULL REFERENCES watchlist(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            story_id TEXT,
+            article_id TEXT,
+            created_at TEXT NOT NULL,
+            seen_at TEXT,
+            delivered_at TEXT,
+            record TEXT NOT NULL
+        )
+        """
+    )
+    # Stories stored before: their last change is when their newest article was ingested.
+    rows = db.execute(
+        "SELECT sa.story_id, MIN(a.ingested_at), MAX(a.ingested_at) FROM story_articles sa JOIN articles a ON a.id = sa.article_id GROUP BY sa.story_id"
+    ).fetchall()
+    db.executemany(
+        "UPDATE stories SET created_at = ?, updated_at = ? WHERE id = ?",
+        [(iso_utc(datetime.fromisoformat(first)), iso_utc(datetime.fromisoformat(last)), story_id) for story_id, first, last in rows],
+    )
+
+
 def fts_query(text: str) -> str | None:
     """A safe FTS5 query from what a person typed: every word must match, the last as a prefix."""
     words = re.findall(r"\w+", text)
@@ -385,6 +459,8 @@ class Store:
             self.save_story(story)
 
     def save_story(self, story: Story) -> None:
+        record = _dump(story)
+        before = self.db.execute("SELECT record, created_at, updated_at FROM stories WHERE id = ?", (story.id,)).fetchone()
         self.db.execute("DELETE FROM story_articles WHERE story_id = ?", (story.id,))
         self.db.execute(
             "INSERT OR REPLACE INTO stories (id, size, first_seen, last_seen, record) VALUES (?, ?, ?, ?, ?)",
@@ -393,13 +469,18 @@ class Store:
                 len(story.article_ids),
                 story.first_seen.isoformat() if story.first_seen else None,
                 story.last_seen.isoformat() if story.last_seen else None,
-                _dump(story),
+                record,
             ),
         )
         self.db.executemany(
             "INSERT OR IGNORE INTO story_articles (story_id, article_id) VALUES (?, ?)",
             [(story.id, aid) for aid in story.article_ids],
         )
+        # When it last changed (issue 14): a story saved unchanged keeps its time.
+        now = now_precise()
+        created = before["created_at"] if before and before["created_at"] else now
+        updated = before["updated_at"] if before and before["record"] == record and before["updated_at"] else now
+        self.db.execute("UPDATE stories SET created_at = ?, updated_at = ? WHERE id = ?", (created, updated, story.id))
 
     def delete_story(self, story_id: str) -> None:
         self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
@@ -564,20 +645,25 @@ class Store:
         descending: bool = True,
         limit: int = 50,
         offset: int = 0,
+        since: str | None = None,
     ) -> tuple[int, list[dict[str, Any]]]:
-        """(total, one page of stories) with their outlets; ``q`` filters titles, ``outlet`` members."""
-        if sort not in self.STORY_SORTS:
-            raise ValueError(f"sort must be one of {', '.join(self.STORY_SORTS)}")
+        """(total, one page of stories) with their outlets; ``q`` filters titles, ``outlet`` members,
+        ``since`` (an `iso_utc` time) keeps the stories created or changed at or after it."""
+        if sort not in self.STORY_SORTS and sort != "updated_at":
+            raise ValueError(f"sort must be one of {', '.join(self.STORY_SORTS)}, updated_at")
         where = ["(:q IS NULL OR instr(lower(coalesce(json_extract(s.record, '$.title'), '')), lower(:q)) > 0)"]
         where.append(
             "(:outlet IS NULL OR EXISTS (SELECT 1 FROM story_articles x JOIN articles xa ON xa.id = x.article_id"
             " WHERE x.story_id = s.id AND xa.outlet = :outlet))"
         )
         params = {"q": q or None, "outlet": outlet or None, "limit": limit, "offset": offset}
+        if since is not None:
+            where.append("coalesce(s.updated_at, '') >= :since")
+            params["since"] = since
         total = self.db.execute(f"SELECT COUNT(*) FROM stories s WHERE {' AND '.join(where)}", params).fetchone()[0]
-        order = f"{self.STORY_SORTS[sort]} {'DESC' if descending else 'ASC'}, s.id"
+        order = f"{self.STORY_SORTS.get(sort, 's.updated_at')} {'DESC' if descending else 'ASC'}, s.id"
         rows = self.db.execute(
-            f"""SELECT s.id, s.size, s.first_seen, s.last_seen, json_extract(s.record, '$.title') AS title,
+            f"""SELECT s.id, s.size, s.first_seen, s.last_seen, s.updated_at, json_extract(s.record, '$.title') AS title,
                 (SELECT json_group_array(DISTINCT a.outlet) FROM story_articles sa JOIN articles a ON a.id = sa.article_id
                  WHERE sa.story_id = s.id AND a.outlet IS NOT NULL) AS outlets
             FROM stories s WHERE {' AND '.join(where)} ORDER BY {order} LIMIT :limit OFFSET :offset""",
@@ -591,6 +677,7 @@ class Store:
                 "outlets": sorted(json.loads(r["outlets"] or "[]")),
                 "first_seen": r["first_seen"],
                 "last_seen": r["last_seen"],
+                "updated_at": r["updated_at"],
             }
             for r in rows
         ]
@@ -676,3 +763,179 @@ class Store:
             marks = ",".join("?" * len(chunk))
             rows.extend(self.db.execute(sql.format(marks), chunk * repeat).fetchall())
         return rows
+
+    # --- always on (issue 14): versions, change times, watched sources, watchlist, alerts --
+
+    def find_by_content(self, content_id: str) -> str | None:
+        """The article whose current or any earlier text has content id ``content_id``."""
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE id = ? UNION ALL SELECT article_id FROM article_versions WHERE content_id = ? LIMIT 1",
+            (content_id, content_id),
+        ).fetchone()
+        return row[0] if row else None
+
+    def find_by_origin(self, url: str | None, guid: str | None = None, feed: str | None = None) -> str | None:
+        """The stored article with this URL, else with this entry id (GUID) in the same feed."""
+        if url:
+            row = self.db.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
+            if row:
+                return row[0]
+        if guid:
+            row = self.db.execute(
+                "SELECT id FROM articles WHERE json_extract(record, '$.metadata.guid') = ? AND json_extract(record, '$.metadata.feed') IS ? ORDER BY seq LIMIT 1",
+                (guid, feed),
+            ).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def article_versions(self, article_ids: Iterable[str]) -> dict[str, int]:
+        """``{article_id: current version}`` for the articles among ``article_ids`` updated at least once."""
+        rows = self._select_in("SELECT article_id, MAX(version) FROM article_versions WHERE article_id IN ({}) GROUP BY article_id", list(article_ids))
+        return {r[0]: r[1] for r in rows if r[1] > 1}
+
+    def article_history(self, article_id: str) -> list[dict[str, Any]]:
+        """Every version of an article, oldest first: ``{version, content_id, stored_at, article}``."""
+        rows = self.db.execute(
+            "SELECT version, content_id, stored_at, record FROM article_versions WHERE article_id = ? ORDER BY version", (article_id,)
+        ).fetchall()
+        return [{"version": r[0], "content_id": r[1], "stored_at": r[2], "article": json.loads(r[3])} for r in rows]
+
+    def replace_article(self, article: Article, content_id: str) -> int:
+        """Make ``article`` (same id, new text) the current version; the earlier texts stay in
+        ``article_versions``. Returns the new version number. The caller saves its enrichment."""
+        row = self.db.execute("SELECT record, ingested_at FROM articles WHERE id = ?", (article.id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no article {article.id!r} in {self.path}")
+        current = self.db.execute("SELECT MAX(version) FROM article_versions WHERE article_id = ?", (article.id,)).fetchone()[0]
+        if current is None:  # the first update: the text first stored becomes version 1
+            self.db.execute(
+                "INSERT INTO article_versions (article_id, version, content_id, stored_at, record) VALUES (?, 1, ?, ?, ?)",
+                (article.id, article.id, row["ingested_at"], row["record"]),
+            )
+            current = 1
+        version = current + 1
+        record = _dump(article)
+        self.db.execute(
+            "INSERT INTO article_versions (article_id, version, content_id, stored_at, record) VALUES (?, ?, ?, ?, ?)",
+            (article.id, version, content_id, _now(), record),
+        )
+        # The URL is left alone: another stored article may hold the new one (articles.url is unique).
+        self.db.execute(
+            "UPDATE articles SET title = ?, outlet = ?, published = ?, record = ? WHERE id = ?",
+            (article.title, article.outlet, article.published.isoformat() if article.published else None, record, article.id),
+        )
+        _index_article(self.db, article.as_dict())
+        return version
+
+    def delete_relations_of(self, article_id: str) -> None:
+        """Drop an article's near-duplicate and derivation records (their spans point into an old text)."""
+        self.db.execute("DELETE FROM relations WHERE article_id = ? OR other_id = ?", (article_id, article_id))
+
+    def touch_story(self, story_id: str) -> None:
+        """Record that ``story_id`` changed now (e.g. one of its articles has a new version)."""
+        self.db.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (now_precise(), story_id))
+
+    def story_changes(self, since: datetime | None = None, *, limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """(total, one page of stories changed at or after ``since``), most recently changed first."""
+        params: list[Any] = [iso_utc(since) if since else ""]
+        total = self.db.execute("SELECT COUNT(*) FROM stories WHERE coalesce(updated_at, '') >= ?", params).fetchone()[0]
+        rows = self.db.execute(
+            "SELECT record, created_at, updated_at FROM stories WHERE coalesce(updated_at, '') >= ? ORDER BY updated_at DESC, id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        return total, [{"story": Story.from_dict(json.loads(r[0])), "created_at": r[1], "updated_at": r[2]} for r in rows]
+
+    def story_times(self, story_id: str) -> tuple[str | None, str | None]:
+        """(created_at, updated_at) of a story."""
+        row = self.db.execute("SELECT created_at, updated_at FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def add_watch_source(self, source: str, *, kept: bool) -> bool:
+        """Record a watched source; ``kept`` when the user added it (``storyline sources add``). True when new."""
+        cur = self.db.execute("INSERT OR IGNORE INTO watch_sources (source, added_at, kept) VALUES (?, ?, ?)", (source, _now(), int(kept)))
+        if cur.rowcount == 0 and kept:
+            cur = self.db.execute("UPDATE watch_sources SET kept = 1 WHERE source = ? AND kept = 0", (source,))
+        return cur.rowcount > 0
+
+    def remove_watch_source(self, source: str) -> bool:
+        return self.db.execute("DELETE FROM watch_sources WHERE source = ?", (source,)).rowcount > 0
+
+    def watch_sources(self, *, kept_only: bool = True) -> list[dict[str, Any]]:
+        sql = "SELECT source, added_at, kept, state FROM watch_sources" + (" WHERE kept = 1" if kept_only else "") + " ORDER BY added_at, source"
+        return [{"source": r[0], "added_at": r[1], "kept": bool(r[2]), "state": json.loads(r[3])} for r in self.db.execute(sql)]
+
+    def watch_state(self, source: str) -> dict[str, Any]:
+        row = self.db.execute("SELECT state FROM watch_sources WHERE source = ?", (source,)).fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def save_watch_state(self, source: str, state: dict[str, Any]) -> None:
+        self.db.execute("INSERT OR IGNORE INTO watch_sources (source, added_at, kept) VALUES (?, ?, 0)", (source, _now()))
+        self.db.execute("UPDATE watch_sources SET state = ? WHERE source = ?", (json.dumps(state, ensure_ascii=False, sort_keys=True), source))
+
+    def add_watch(self, term: str, kind: str, name: str) -> tuple[int, bool]:
+        """(id, whether it is new) of the watchlist entry for ``name`` of ``kind`` (entity or keyword)."""
+        cur = self.db.execute("INSERT OR IGNORE INTO watchlist (term, kind, name, added_at) VALUES (?, ?, ?, ?)", (term, kind, name, _now()))
+        row = self.db.execute("SELECT id FROM watchlist WHERE kind = ? AND name = ?", (kind, name)).fetchone()
+        return row[0], cur.rowcount > 0
+
+    def watchlist(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute("SELECT id, term, kind, name, added_at FROM watchlist ORDER BY id")]
+
+    def remove_watch(self, term: str) -> int:
+        """Remove entries whose term or name is ``term`` (case-insensitive), or whose id it is."""
+        return self.db.execute(
+            "DELETE FROM watchlist WHERE lower(term) = lower(?) OR lower(name) = lower(?) OR CAST(id AS TEXT) = ?", (term, term, term)
+        ).rowcount
+
+    def entity_names(self, name: str) -> list[tuple[str, str, int]]:
+        """Entity names stored for ``name`` ignoring case: (name, label, articles), most articles first."""
+        rows = self.db.execute(
+            "SELECT name, label, COUNT(DISTINCT article_id) FROM article_entities WHERE name = ? COLLATE NOCASE GROUP BY name, label ORDER BY 3 DESC, name",
+            (name,),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def add_alert(self, key: str, watch_id: int, kind: str, story_id: str | None, article_id: str | None, record: dict[str, Any]) -> bool:
+        """Store an alert once: True when ``key`` was new."""
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO alerts (key, watch_id, kind, story_id, article_id, created_at, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (key, watch_id, kind, story_id, article_id, now_precise(), json.dumps(record, ensure_ascii=False, separators=(",", ":"))),
+        )
+        return cur.rowcount > 0
+
+    def take_alerts(self, *, mark_seen: bool = True, limit: int = 1000) -> list[dict[str, Any]]:
+        """Alerts not looked at yet, oldest first; ``mark_seen`` so the next look does not repeat them."""
+        rows = self.db.execute(
+            "SELECT id, watch_id, kind, story_id, article_id, created_at, record FROM alerts WHERE seen_at IS NULL ORDER BY id LIMIT ?", (limit,)
+        ).fetchall()
+        if mark_seen and rows:
+            self.db.executemany("UPDATE alerts SET seen_at = ? WHERE id = ?", [(now_precise(), r[0]) for r in rows])
+        return [{**{k: r[k] for k in ("id", "watch_id", "kind", "story_id", "article_id", "created_at")}, **json.loads(r["record"])} for r in rows]
+
+    def undelivered_alerts(self, limit: int = 1000) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT id, watch_id, kind, story_id, article_id, created_at, record FROM alerts WHERE delivered_at IS NULL ORDER BY id LIMIT ?", (limit,)
+        ).fetchall()
+        return [{**{k: r[k] for k in ("id", "watch_id", "kind", "story_id", "article_id", "created_at")}, **json.loads(r["record"])} for r in rows]
+
+    def mark_delivered(self, alert_id: int) -> None:
+        self.db.execute("UPDATE alerts SET delivered_at = ? WHERE id = ?", (now_precise(), alert_id))
+
+    def recent_alerts(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The latest alerts, newest first, seen or not (the alerts page; it marks nothing)."""
+        rows = self.db.execute(
+            "SELECT id, watch_id, kind, story_id, article_id, created_at, seen_at, record FROM alerts ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        keys = ("id", "watch_id", "kind", "story_id", "article_id", "created_at", "seen_at")
+        return [{**{k: r[k] for k in keys}, **json.loads(r["record"])} for r in rows]
+
+    def story_alias_target(self, story_id: str) -> str | None:
+        """The live story a merged story's id now stands for (following merges), or None."""
+        current = story_id
+        for _ in range(64):
+            row = self.db.execute("SELECT json_extract(profile, '$.merged_into') FROM relate_stories WHERE story_id = ?", (current,)).fetchone()
+            if row is None or not row[0]:
+                return current if current != story_id else None
+            current = row[0]
+        return None

@@ -33,6 +33,14 @@ _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquo
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
+class SummaryOnly(InputError):
+    """A feed's entries left out because they carry only a summary: a notice, the feed itself was read."""
+
+
+class EmptyFeed(InputError):
+    """A well-formed feed with no entries (yet): an error for a one-off ingest, normal for a watched feed."""
+
+
 def _sniff(source: Source) -> bool:
     head = source.head(4096)
     if _FEED_START.search(head):
@@ -104,7 +112,9 @@ def parse_feed(data: bytes, name: str) -> Any:
         if looks_like_html(data[:4096]) and not version:
             raise InputError(name, "not a feed: this is an HTML page (no RSS or Atom entries)")
         reason = parsed.get("bozo_exception")
-        raise InputError(name, f"not a feed or no entries ({reason})" if reason else "feed has no entries")
+        if reason:
+            raise InputError(name, f"not a feed or no entries ({reason})")
+        raise EmptyFeed(name, "feed has no entries")
     return parsed
 
 
@@ -149,7 +159,7 @@ def read_feed(source: Source, settings: Settings) -> ReadResult:
             metadata={"feed": source.name, "guid": entry.get("id")} if entry.get("id") else {"feed": source.name},
         )
     if summary_only:
-        yield InputError(
+        yield SummaryOnly(
             source.name,
             f"{summary_only} of {len(parsed.entries)} entries have only a summary and were not ingested; use --fetch-links to fetch their pages",
         )

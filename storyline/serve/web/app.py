@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal
@@ -22,7 +23,7 @@ from markupsafe import Markup, escape
 from storyline.api import Storyline
 from storyline.errors import NotFound
 from storyline.models import Brief
-from storyline.serve.web import views
+from storyline.serve.web import changes, views
 from storyline.settings import Settings
 from storyline.store.sqlite import SNIPPET_END, SNIPPET_START
 
@@ -111,13 +112,33 @@ class Pages:
         self,
         q: str | None = Query(None, description="Only stories whose title contains this."),
         outlet: str | None = Query(None, description="Only stories with an article from this outlet."),
-        sort: Literal["size", "first_seen", "last_seen", "title"] = "size",
+        sort: Literal["size", "first_seen", "last_seen", "title", "updated_at"] = "size",
         order: Literal["asc", "desc"] = "desc",
         limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
         offset: int = Query(0, ge=0, le=10**9),
+        since: datetime | None = Query(None, description="Only stories created or changed at or after this time (ISO 8601; UTC unless it has an offset)."),
     ) -> views.StoryListContext:
         """Stories, filtered, sorted and paginated (``next_url`` gives the next page)."""
-        return self.call(views.story_list, q=q, outlet=outlet, sort=sort, order=order, limit=limit, offset=offset, base="/api/stories")
+        return self.call(views.story_list, q=q, outlet=outlet, sort=sort, order=order, limit=limit, offset=offset, base="/api/stories", since=since)
+
+    # --- changes and alerts (issue 14) -------------------------------------------------------
+
+    def stories_atom(
+        self,
+        request: Request,
+        since: datetime | None = Query(None, description="Only stories created or changed at or after this time."),
+        limit: int = Query(changes.ATOM_ENTRIES, ge=1, le=views.MAX_LIMIT),
+    ) -> Response:
+        """An Atom feed of new and updated stories, newest first."""
+        body = self.call(changes.stories_atom, str(request.base_url), since=since, limit=limit)
+        return Response(body, media_type="application/atom+xml")
+
+    def alerts(self) -> HTMLResponse:
+        return self.render("alerts.html", page=self.call(changes.alerts_page, take=False))
+
+    def api_alerts(self, peek: bool = Query(False, description="The latest alerts, seen or not, marking nothing.")) -> changes.AlertsContext:
+        """Watchlist alerts not looked at yet (new stories, quotes, discrepancies); each is returned once."""
+        return self.call(changes.alerts_page, take=not peek)
 
     def api_story(self, story_id: str) -> JSONResponse:
         """The story's brief, exactly as ``storyline export --format json`` writes it."""
@@ -188,12 +209,15 @@ def create_app(db: str | Path, *, settings: Settings | None = None) -> FastAPI:
         ("/api/articles/{article_id}", pages.api_article, views.ArticleDetail, True),
         ("/api/entities/{name:path}", pages.api_entity, views.EntityContext, True),
         ("/api/search", pages.api_search, views.SearchContext, True),
+        ("/alerts", pages.alerts, None, False),
+        ("/api/alerts", pages.api_alerts, changes.AlertsContext, True),
     ]
     for path, endpoint, model, in_schema in routes:
         if in_schema:
             app.add_api_route(path, endpoint, methods=["GET"], response_model=model, responses=NOT_FOUND if "{" in path else None)
         else:
             app.add_api_route(path, endpoint, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
+    app.add_api_route("/stories.atom", pages.stories_atom, methods=["GET"], response_class=Response, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(NotFound)

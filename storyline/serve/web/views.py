@@ -18,6 +18,7 @@ from storyline.api import Storyline
 from storyline.errors import NotFound
 from storyline.models import Article, EnrichedArticle, Relation, RemovedFragment
 from storyline.serve.web import svg
+from storyline.store.sqlite import iso_utc
 
 MAX_LIMIT = 200
 
@@ -125,6 +126,8 @@ class StoryRow:
     first_seen: str | None
     last_seen: str | None
     url: str = ""
+    updated_at: str | None = None
+    """When the story was created or last changed (grew, merged, an article updated)."""
 
 
 @dataclass
@@ -156,9 +159,11 @@ def story_list(
     limit: int = 50,
     offset: int = 0,
     base: str = "/",
+    since: datetime | None = None,
 ) -> StoryListContext:
-    total, rows = sl.store.story_rows(q=q, outlet=outlet, sort=sort, descending=order == "desc", limit=limit, offset=offset)
-    params = {"q": q or None, "outlet": outlet or None, "sort": sort, "order": order, "limit": limit}
+    since_iso = iso_utc(since) if since is not None else None
+    total, rows = sl.store.story_rows(q=q, outlet=outlet, sort=sort, descending=order == "desc", limit=limit, offset=offset, since=since_iso)
+    params = {"q": q or None, "outlet": outlet or None, "sort": sort, "order": order, "limit": limit, "since": since_iso}
 
     def url(**changes: Any) -> str:
         merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}

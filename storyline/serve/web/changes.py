@@ -1,0 +1,63 @@
+"""What changed, for subscribers: the Atom feed of new and updated stories, and watchlist alerts.
+
+The Atom XML is built by feedgen (lxml underneath), so titles and text from articles are
+escaped by the XML serialiser, never pasted into markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+
+from storyline.api import Storyline
+
+ATOM_ENTRIES = 50
+
+
+def _when(value: str | None) -> datetime:
+    if not value:
+        return datetime(1970, 1, 1, tzinfo=timezone.utc)
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def stories_atom(sl: Storyline, base_url: str, *, since: datetime | None = None, limit: int = ATOM_ENTRIES) -> bytes:
+    """An Atom feed of the stories created or changed most recently (at or after ``since``)."""
+    base_url = base_url.rstrip("/")
+    _, changes = sl.story_changes(since, limit=limit)
+    feed = FeedGenerator()
+    feed.id(f"{base_url}/stories.atom")
+    feed.title("Storyline: new and updated stories")
+    feed.link(href=f"{base_url}/stories.atom", rel="self")
+    feed.link(href=f"{base_url}/", rel="alternate")
+    feed.updated(max((_when(c["updated_at"]) for c in changes), default=datetime.now(timezone.utc)))
+    for change in reversed(changes):  # feedgen prepends: the newest ends up first
+        story = change["story"]
+        outlets = sorted({a.outlet for a in sl.store.iter_articles(story.article_ids) if a.outlet})
+        entry = feed.add_entry()
+        entry.id(f"{base_url}/stories/{story.id}")
+        entry.title(story.title or "(untitled story)")
+        entry.link(href=f"{base_url}/stories/{story.id}")
+        entry.published(_when(change["created_at"]))
+        entry.updated(_when(change["updated_at"]))
+        state = "new" if change["created_at"] == change["updated_at"] else "updated"
+        summary = f"{state}: {len(story.article_ids)} article{'s' if len(story.article_ids) != 1 else ''}"
+        entry.summary(summary + (f" from {', '.join(outlets)}" if outlets else ""))
+    return feed.atom_str(pretty=True)
+
+
+@dataclass
+class AlertsContext:
+    """Watchlist alerts: on the JSON twin, those not looked at yet (each returned once)."""
+
+    alerts: list[dict[str, Any]]
+    watchlist: list[dict[str, Any]] = field(default_factory=list)
+
+
+def alerts_page(sl: Storyline, *, take: bool) -> AlertsContext:
+    """``take``: the alerts not looked at yet, marked seen; else the latest 100, marking nothing."""
+    alerts = sl.alerts(mark_seen=True) if take else sl.store.recent_alerts(100)
+    return AlertsContext(alerts=alerts, watchlist=sl.watchlist())
