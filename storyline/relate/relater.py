@@ -58,9 +58,9 @@ class Relater:
             fetched.update({r.article.id: r for r in self.fetch(missing)} if missing else {})
             for member in members:
                 if member in fetched:
-                    found = derivation(fetched[member], record, self.clusterer.df.store_idf)
-                    if found is not None:
-                        relations.append(found)
+                    rewrite = derivation(fetched[member], record, self.clusterer.df.store_idf)
+                    if rewrite is not None:
+                        relations.append(rewrite)
         self.clusterer.flush()
         # A regroup may give a story merged away earlier in this batch its id back: that one lives.
         gone = {sid: None for sid in gone if (found := self.clusterer.profile(sid)) is None or found.id != sid}
