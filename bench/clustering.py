@@ -111,7 +111,7 @@ def scores(pred: Sequence[Any], gold: Sequence[Any]) -> dict[str, float]:
 
 def stream(records: Sequence[EnrichedArticle], settings: Settings, seed: int) -> tuple[list[str], dict[str, str], float]:
     """Cluster ``records`` streamed in a seeded random order; (story per record, topic-level label, seconds)."""
-    from storyline.relate.stories import group_stories
+    from storyline.relate.clusterer import group_stories
 
     order = list(range(len(records)))
     random.Random(seed).shuffle(order)

@@ -24,20 +24,20 @@ QUERIES = 200
 
 def _run(size: int) -> dict[str, Any]:
     from bench.clustering import load_ecbplus
-    from storyline.relate.features import Signature, profile, weighted
-    from storyline.relate.stories import MemoryState, StoryClusterer, StoryProfile
+    from storyline.relate import Evidence, MemoryState, StoryClusterer, StoryProfile
+    from storyline.relate.idf import DocFreq
+    from storyline.relate.signature import Signature, tf_weights, tfidf_weights
     from storyline.settings import DEFAULT_SETTINGS as settings
-    from storyline.relate.features import DocFreq, sketch
-    from storyline.relate.pairs import evidence, evidence_keys
+    from storyline.text import sketch
 
     train, _, _ = load_ecbplus("train")
     dev, _, _ = load_ecbplus("dev")
     sigs = [Signature.of(r) for r in train]
-    evs = [evidence(r) for r in train]
+    evs = [Evidence.of(r) for r in train]
     df = DocFreq()
     for s, ev in zip(sigs, evs):
-        df.add(profile(s).keys() | evidence_keys(ev))
-    base_vectors = np.stack([sketch(weighted(profile(s), df, settings.story_actor_weight)) for s in sigs])
+        df.add(tf_weights(s).keys() | ev.keys())
+    base_vectors = np.stack([sketch(tfidf_weights(tf_weights(s), df, settings.story_actor_weight)) for s in sigs])
     rng = np.random.default_rng(0)
     state = MemoryState()
     picks = np.arange(size) % len(sigs)
@@ -50,7 +50,7 @@ def _run(size: int) -> dict[str, Any]:
     for j in range((size + 4) // 5):
         members = [j * 5 + k for k in range(5) if j * 5 + k < size]
         data = dict(StoryProfile(id=f"ssyn{j:07d}").as_json(), article_ids=[state.ids[m] for m in members])
-        data["members"] = {state.ids[m]: evs[picks[m]] for m in members}
+        data["members"] = {state.ids[m]: evs[picks[m]].as_json() for m in members}
         raw[data["id"]] = json.dumps(data)
     state.profiles = _JsonProfiles(raw)
     state.docfreq = {"n": size, "df": {k: int(v * size / max(1, df.n)) + 1 for k, v in df.df.items()}}

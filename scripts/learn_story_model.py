@@ -39,9 +39,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from bench.clustering import bcubed, load_ecbplus, stream  # noqa: E402
-from storyline.relate.features import DocFreq, Signature, profile  # noqa: E402
-from storyline.relate.pairs import FEATURES, MODEL_PATH, PRIOR_PATH, PairModel, evidence, evidence_keys, idf_prior, pair_features, weigh  # noqa: E402
-from storyline.relate.stories import PLACE_LABELS, MemoryState, StoryClusterer  # noqa: E402
+from storyline.relate import Evidence, MemoryState, StoryClusterer  # noqa: E402
+from storyline.relate.evidence import weigh  # noqa: E402
+from storyline.relate.idf import PRIOR_PATH, DocFreq, idf_prior  # noqa: E402
+from storyline.relate.pairs import FEATURES, MODEL_PATH, PairModel, pair_features  # noqa: E402
+from storyline.relate.signature import Signature, tf_weights  # noqa: E402
+from storyline.text import PLACE_LABELS  # noqa: E402
 from storyline.settings import DEFAULT_SETTINGS, Settings  # noqa: E402
 
 ORDERS = (0, 1)
@@ -53,10 +56,10 @@ LINK_GRID = (0.02, 0.05, 0.1, 0.15, 0.2, 0.25)
 
 
 def fit_pair_model(records, gold) -> PairModel:
-    evs = [evidence(r) for r in records]
+    evs = [Evidence.of(r) for r in records]
     df = DocFreq()
     for ev in evs:
-        df.add(evidence_keys(ev))
+        df.add(ev.keys())
     weighed = [weigh(ev, df) for ev in evs]
     x, y = [], []
     for i in range(len(records)):
@@ -76,7 +79,7 @@ def count_prior(records) -> DocFreq:
     df = DocFreq()
     for r in records:
         places = {"P:" + m.name.lower() for m in r.entities if m.label in PLACE_LABELS}
-        df.add(profile(Signature.of(r)).keys() | evidence_keys(evidence(r)) | places)
+        df.add(tf_weights(Signature.of(r)).keys() | Evidence.of(r).keys() | places)
     df.df = {k: v for k, v in sorted(df.df.items()) if v >= 2}
     return df
 

@@ -8,7 +8,8 @@ from storyline.ingest.furniture import OutletLines, clean_article
 from storyline.ingest.identity import article_id
 from storyline.ingest.language import detect_language
 from storyline.ingest.registry import READERS, Reader, reader, reader_for
-from storyline.ingest.sources import Source, iter_sources, read_inputs
+from storyline.ingest.source import Source
+from storyline.ingest.sources import iter_sources, read_inputs
 
 # Importing the built-in readers registers them.
 from storyline.ingest import readers as _readers  # noqa: F401,E402

@@ -10,7 +10,7 @@ from storyline.models import Article
 
 if TYPE_CHECKING:
     from storyline.errors import InputError
-    from storyline.ingest.sources import Source
+    from storyline.ingest.source import Source
     from storyline.settings import Settings
 
 ReadResult = Iterator["Article | InputError"]

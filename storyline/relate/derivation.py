@@ -19,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from storyline.models import EnrichedArticle, Relation, Span
-from storyline.relate.features import terms_of
+from storyline.text import content_words
 
 __all__ = ["align_sentences", "derivation", "MIN_SENTENCE_SIMILARITY", "MIN_SHARE", "MIN_PAIRS"]
 
@@ -39,7 +39,7 @@ _CREDIT = re.compile(
 
 def _weights(record: EnrichedArticle, idf: Callable[[str], float]) -> tuple[list[Span], list[dict[str, float]]]:
     spans = [s for s in record.sentences if len(s.text.split()) >= MIN_WORDS]
-    rows = [{k: (1 + math.log(c)) * idf(k) for k, c in terms_of(span.text).items()} for span in spans]
+    rows = [{k: (1 + math.log(c)) * idf(k) for k, c in content_words(span.text).items()} for span in spans]
     return spans, rows
 
 

@@ -1,8 +1,8 @@
 """Near-duplicates: MinHash LSH (datasketch) over word shingles.
 
-The MinHash signatures are the durable state: one 128 x 32-bit signature per article, stored
-in SQLite beside the article (``relate_articles.minhash``). The in-memory `MinHashLSH` is
-rebuilt from them when a store is opened: inserting a stored signature costs microseconds
+The minhashes are the durable state: one 128 x 32-bit MinHash per article, stored in SQLite
+beside the article (``relate_articles.minhash``). The in-memory `MinHashLSH` is rebuilt from
+them when a store is opened: inserting a stored minhash costs microseconds
 (100k articles in seconds), while pickling the whole LSH into the store after every batch
 would rewrite all of it each time. A new article is then checked against every stored one
 without rescanning any text.
@@ -16,11 +16,11 @@ from collections.abc import Iterable
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-__all__ = ["NUM_PERM", "NearDuplicates", "minhash", "signature_bytes"]
+__all__ = ["NUM_PERM", "NearDuplicates", "minhash", "minhash_bytes"]
 
 NUM_PERM = 128
 SCHEME = "affine32"
-"""datasketch 2's default hashing scheme: stored signatures are 128 x uint32."""
+"""datasketch 2's default hashing scheme: stored minhashes are 128 x uint32."""
 SHINGLE = 3
 _WORD = re.compile(r"\w+")
 
@@ -34,7 +34,7 @@ def minhash(text: str) -> MinHash:
     return mh
 
 
-def signature_bytes(mh: MinHash) -> bytes:
+def minhash_bytes(mh: MinHash) -> bytes:
     return np.asarray(mh.hashvalues, dtype=np.uint32).tobytes()
 
 
@@ -55,21 +55,21 @@ class NearDuplicates:
     def __init__(self, stored: Iterable[tuple[str, bytes]], threshold: float = 0.5) -> None:
         self.threshold = threshold
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self.signatures: dict[str, MinHash] = {}
+        self.minhashes: dict[str, MinHash] = {}
         with self.lsh.insertion_session() as session:
             for article_id, data in stored:
                 mh = from_bytes(data)
                 session.insert(article_id, mh)
-                self.signatures[article_id] = mh
+                self.minhashes[article_id] = mh
 
     def add(self, article_id: str, mh: MinHash) -> list[tuple[str, float]]:
         """Insert ``mh`` and return the stored articles whose estimated Jaccard clears the threshold."""
         found = []
-        if article_id not in self.signatures:
+        if article_id not in self.minhashes:
             for other in self.lsh.query(mh):
-                jaccard = mh.jaccard(self.signatures[other])
+                jaccard = mh.jaccard(self.minhashes[other])
                 if jaccard >= self.threshold:
                     found.append((other, jaccard))
             self.lsh.insert(article_id, mh)
-            self.signatures[article_id] = mh
+            self.minhashes[article_id] = mh
         return sorted(found, key=lambda x: (-x[1], x[0]))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from storyline.models import EnrichedArticle, Relation, Story
+from storyline.relate.clusterer import StoryClusterer
 from storyline.relate.derivation import derivation
-from storyline.relate.duplicates import NearDuplicates, minhash, signature_bytes
-from storyline.relate.stories import RelateState, StoryClusterer, to_story
+from storyline.relate.duplicates import NearDuplicates, minhash, minhash_bytes
+from storyline.relate.events import to_story
+from storyline.relate.state import RelateState
 from storyline.settings import Settings
 
 __all__ = ["Relater", "MAX_DERIVATION_CHECKS"]
@@ -22,11 +23,11 @@ Fetch = Callable[[Sequence[str]], list[EnrichedArticle]]
 class Relater:
     """Streams new articles into stories and finds their relations to stored ones.
 
-    ``state`` is the store (it implements `RelateState` plus ``iter_minhashes``/``save_minhash``);
-    ``fetch`` returns enriched articles by id, for the sentence alignment.
+    ``state`` is the store (a `RelateState`); ``fetch`` returns enriched articles by id, for the
+    sentence alignment.
     """
 
-    def __init__(self, state: Any, settings: Settings, fetch: Fetch) -> None:
+    def __init__(self, state: RelateState, settings: Settings, fetch: Fetch) -> None:
         self.state: RelateState = state
         self.settings = settings
         self.fetch = fetch
@@ -47,7 +48,7 @@ class Relater:
             for other in assignment.linked:
                 touched.setdefault(other, None)
             mh = minhash(record.article.text)
-            self.state.save_minhash(record.article.id, signature_bytes(mh))  # type: ignore[attr-defined]
+            self.state.save_minhash(record.article.id, minhash_bytes(mh))
             for other_id, jaccard in self.duplicates.add(record.article.id, mh):
                 relations.append(Relation(other_id, record.article.id, "near_duplicate", round(jaccard, 3)))
             story = self.clusterer.profile(assignment.story_id)
@@ -57,9 +58,9 @@ class Relater:
             fetched.update({r.article.id: r for r in self.fetch(missing)} if missing else {})
             for member in members:
                 if member in fetched:
-                    found = derivation(fetched[member], record, self.clusterer.df.store_idf)
-                    if found is not None:
-                        relations.append(found)
+                    rewrite = derivation(fetched[member], record, self.clusterer.df.store_idf)
+                    if rewrite is not None:
+                        relations.append(rewrite)
         self.clusterer.flush()
         # A regroup may give a story merged away earlier in this batch its id back: that one lives.
         gone = {sid: None for sid in gone if (found := self.clusterer.profile(sid)) is None or found.id != sid}

@@ -555,7 +555,7 @@ class Store:
             [(outlet, key, doc_key) for key in line_keys],
         )
 
-    # --- relate (issue 4): the `RelateState` of storyline.relate.stories -------------------
+    # --- relate (issue 4): the `RelateState` of storyline.relate.state ---------------------
 
     def load_relate_index(self) -> tuple[list[str], list[str], Any, dict[str, Any] | None]:
         import numpy as np

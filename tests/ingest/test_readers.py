@@ -13,7 +13,7 @@ import pytest
 from storyline.errors import InputError
 from storyline.ingest import READERS, read_inputs, reader_for
 from storyline.ingest.readers.feed import parse_feed
-from storyline.ingest.sources import Source
+from storyline.ingest.source import Source
 from storyline.settings import Settings
 from tests.ingest.conftest import BBC_PAGE, FEEDS, FUNDUS, WARCS, fundus_expected
 

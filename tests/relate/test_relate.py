@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from storyline.cli import cli
 from storyline.models import Article, EnrichedArticle, Span
-from storyline.relate import NearDuplicates, align_sentences, derivation, minhash
+from storyline.relate import (
+    Evidence,
+    MemoryState,
+    NearDuplicates,
+    StoryClusterer,
+    align_sentences,
+    derivation,
+    minhash,
+)
 from storyline.relate.derivation import direction
-from storyline.relate.stories import MemoryState, StoryClusterer
 from tests.conftest import SHARED_DATA, seed_path
 
 
@@ -130,23 +138,24 @@ def test_clusterer_state_round_trips():
     first.add(a)
     first.flush()
     second = StoryClusterer(state, DEFAULT_SETTINGS)
-    assert second.index.ntotal == 1 and second.df.n == 1
+    assert len(second.index) == 1 and second.df.n == 1
     again = second.add(_record("a2", ["Rubio met Ukrainian officials in Florida for four hours of talks on peace today"]))
     assert not again.new and again.story_id == "sa1"
 
 
 def test_pair_model_prefers_the_same_meeting(seeds_storyline):
-    from storyline.relate.features import DocFreq
-    from storyline.relate.pairs import FEATURES, PairModel, evidence, evidence_keys, weigh
+    from storyline.relate.evidence import weigh
+    from storyline.relate.idf import DocFreq
+    from storyline.relate.pairs import FEATURES, PairModel
 
     sl = seeds_storyline
     model = PairModel.default()
     assert len(model.coef) == len(FEATURES) and model.trained_on.startswith("ECB+ train")
     records = {p: next(sl.store.iter_enriched([_id(sl, p)])) for p in ("001", "002", "003", "004")}
-    evs = {p: evidence(r) for p, r in records.items()}
+    evs = {p: Evidence.of(r) for p, r in records.items()}
     df = DocFreq()
     for ev in evs.values():
-        df.add(evidence_keys(ev))
+        df.add(ev.keys())
     w = {p: weigh(ev, df) for p, ev in evs.items()}
     same = model.same_event(w["001"], w["004"])  # one Florida meeting, one a rewrite of the other
     assert same > 0.9
@@ -159,8 +168,9 @@ def test_pair_model_tells_two_look_alike_arrests_apart():
     Same team, same charge, same city: the words agree; who leads the report does not.
     """
     from storyline.enrich import Enricher
-    from storyline.relate.features import DocFreq
-    from storyline.relate.pairs import FEATURES, PairModel, evidence, evidence_keys, idf_prior, pair_features, weigh
+    from storyline.relate.evidence import weigh
+    from storyline.relate.idf import DocFreq, idf_prior
+    from storyline.relate.pairs import FEATURES, PairModel, pair_features
     from storyline.settings import DEFAULT_SETTINGS
 
     wanted = {"35_3ecb", "35_5ecb", "35_2ecbplus", "35_4ecbplus"}  # Vincent Jackson x2, Jamal Williams x2
@@ -168,11 +178,11 @@ def test_pair_model_tells_two_look_alike_arrests_apart():
     articles = [Article(id=r["doc_id"], text=r["text"], source="ecbplus") for r in rows if r["doc_id"] in wanted]
     records = {r.article.id: r for r in Enricher(DEFAULT_SETTINGS).enrich(articles) if isinstance(r, EnrichedArticle)}
     df = DocFreq(prior=idf_prior())
-    evs = {i: evidence(r) for i, r in records.items()}
+    evs = {i: Evidence.of(r) for i, r in records.items()}
     for ev in evs.values():
-        df.add(evidence_keys(ev))
+        df.add(ev.keys())
     w = {i: weigh(ev, df) for i, ev in evs.items()}
-    assert "jackson" in evs["35_3ecb"]["lede_people"] and "williams" in evs["35_2ecbplus"]["lede_people"]
+    assert "jackson" in evs["35_3ecb"].lede_people and "williams" in evs["35_2ecbplus"].lede_people
     conflict = FEATURES.index("lede_people_conflict")
     assert pair_features(w["35_3ecb"], w["35_2ecbplus"])[conflict] == 1.0
     assert pair_features(w["35_3ecb"], w["35_5ecb"])[conflict] == 0.0
@@ -205,7 +215,7 @@ def test_a_bridging_article_merges_two_stories():
 
 
 def test_profiles_saved_by_older_versions_still_load():
-    from storyline.relate.stories import StoryProfile
+    from storyline.relate import StoryProfile
 
     saved = StoryProfile(id="s1", article_ids=["a1", "a2"], linked=["s2"]).as_json()
     saved["terms"] = {"rubio": 2.4, "geneva": 1.1}  # word totals older versions kept and nothing read
@@ -254,28 +264,74 @@ def test_two_look_alike_arrests_end_in_two_linked_stories(tmp_path):
 def test_a_sparse_neighbourhood_never_lowers_the_bar():
     from storyline.settings import DEFAULT_SETTINGS
 
-    clusterer = StoryClusterer(MemoryState(), DEFAULT_SETTINGS.with_(story_contrast_neighbours=3))
-    mine: dict = {}
-    others = {name: {} for name in "bcde"}
+    scorer = StoryClusterer(MemoryState(), DEFAULT_SETTINGS.with_(story_contrast_neighbours=3)).scorer
+    text = ["Rubio met Ukrainian officials in Florida for four hours of talks on the peace plan"]
+    mine = Evidence.of(_record("a", text))
+    others = {name: Evidence.of(_record(name, text)) for name in "bcde"}
     for name, z in (("b", 5.0), ("c", 2.0), ("d", -1.0)):
-        clusterer.note("a", mine, name, others[name], z)
-    assert clusterer.bar(mine) == 0.0  # the 3rd nearest is below even odds
-    assert clusterer.bar(others["b"]) == 0.0  # fewer than 3 neighbours seen yet
-    clusterer.note("a", mine, "e", others["e"], 3.0)
-    assert sorted(mine["near"].values()) == [2.0, 3.0, 5.0] and clusterer.bar(mine) == 2.0
-    clusterer.note("a", mine, "e", others["e"], 3.0)  # the same pair again is not a new neighbour
-    assert clusterer.bar(mine) == 2.0
+        scorer.note("a", mine, name, others[name], z)
+    assert scorer.bar(mine) == 0.0  # the 3rd nearest is below even odds
+    assert scorer.bar(others["b"]) == 0.0  # fewer than 3 neighbours seen yet
+    scorer.note("a", mine, "e", others["e"], 3.0)
+    assert sorted(mine.near.values()) == [2.0, 3.0, 5.0] and scorer.bar(mine) == 2.0
+    scorer.note("a", mine, "e", others["e"], 3.0)  # the same pair again is not a new neighbour
+    assert scorer.bar(mine) == 2.0
 
 
 def test_a_regroup_keeps_reports_far_apart_in_time_apart():
-    from storyline.relate.pairs import evidence
     from storyline.settings import DEFAULT_SETTINGS
 
     clusterer = StoryClusterer(MemoryState(), DEFAULT_SETTINGS.with_(story_window_days=14))
     text = ["Rubio met Ukrainian officials in Florida for four hours of talks on the peace plan on Sunday"]
-    evs = {a: evidence(_record(a, text)) for a in ("a1", "a2", "a3")}
-    clusterer.df.add(set().union(*(evs[a]["terms"] for a in evs)))
-    same_week = clusterer._cluster(["a1", "a2", "a3"], evs, ["2025-11-30", "2025-12-02", None], {})
+    evs = {a: Evidence.of(_record(a, text)) for a in ("a1", "a2", "a3")}
+    clusterer.df.add(set().union(*(evs[a].terms for a in evs)))
+    same_week = clusterer.regrouper.cluster(["a1", "a2", "a3"], evs, ["2025-11-30", "2025-12-02", None], {})
     assert len(set(same_week)) == 1
-    months_apart = clusterer._cluster(["a1", "a2", "a3"], evs, ["2025-11-30", "2025-12-02", "2026-02-02"], {})
+    months_apart = clusterer.regrouper.cluster(["a1", "a2", "a3"], evs, ["2025-11-30", "2025-12-02", "2026-02-02"], {})
     assert months_apart[0] == months_apart[1] != months_apart[2]
+
+
+def test_evidence_round_trips_through_the_store(tmp_path):
+    """What the clusterer saves with an article is what a later run's regroup reads back."""
+    from storyline.store.sqlite import Store
+
+    text = ["Rubio met Ukrainian officials in Florida on Sunday, 30 November 2025, for four hours of talks"]
+    ev = Evidence.of(_record("a1", text))
+    ev.note_neighbour("a0", 2.4567, k=8)
+    with Store(tmp_path / "s.db") as store:
+        store.save_relate_article("a1", "sa1", np.zeros(256, np.float32), {"terms": ev.terms, "evidence": ev.as_json()})
+        loaded = Evidence.from_json(store.load_relate_evidence(["a1", "a2"])["a1"])
+    assert loaded == ev and loaded.near == {"a0": 2.457} and "2025" in loaded.years and "rubio" in loaded.terms
+    older = {k: v for k, v in ev.as_json().items() if k not in ("lede_people", "near")}  # saved before those existed
+    assert Evidence.from_json(older).near == {} and Evidence.from_json(older).terms == ev.terms
+
+
+def test_the_store_keeps_the_relate_state():
+    """`Store` is a `RelateState`: every method of the protocol, taking the same arguments."""
+    import inspect
+
+    from storyline.relate import RelateState
+    from storyline.store.sqlite import Store
+
+    methods = [name for name, value in vars(RelateState).items() if callable(value) and not name.startswith("_")]
+    assert "load_relate_evidence" in methods and "save_minhash" in methods
+    for name in methods:
+        wanted = [p.kind for p in inspect.signature(getattr(RelateState, name)).parameters.values()]
+        assert hasattr(Store, name), name
+        assert [p.kind for p in inspect.signature(getattr(Store, name)).parameters.values()] == wanted, name
+    assert isinstance(MemoryState(), RelateState)
+
+
+def test_relate_and_enrich_hash_one_vocabulary(seeds_storyline):
+    """Without an embedding, relate sketches the very vector the enrich stage stores: same words,
+    same actors, same buckets (`storyline.text`)."""
+    from storyline.relate.idf import DocFreq
+    from storyline.relate.signature import Signature, tf_weights, tfidf_weights
+    from storyline.settings import DEFAULT_SETTINGS
+    from storyline.text import sketch
+
+    record = next(seeds_storyline.store.iter_enriched([_id(seeds_storyline, "001")]))
+    flat_idf = DocFreq()  # an empty store: every idf is 1
+    rebuilt = sketch(tfidf_weights(tf_weights(Signature.of(record)), flat_idf, DEFAULT_SETTINGS.story_actor_weight))
+    stored = np.asarray(record.embedding, dtype=np.float32)
+    assert np.count_nonzero(stored) > 100 and np.allclose(rebuilt, stored, atol=1e-4)

@@ -21,7 +21,7 @@ from storyline.ingest.html import looks_like_html
 from storyline.ingest.identity import article_id
 from storyline.ingest.readers.html import read_page
 from storyline.ingest.registry import ReadResult, reader
-from storyline.ingest.sources import Source
+from storyline.ingest.source import Source
 from storyline.models import Article
 from storyline.settings import Settings
 

@@ -6,7 +6,7 @@ from storyline.errors import InputError
 from storyline.ingest.html import MIN_ARTICLE_WORDS, PageExtraction, extract_page, looks_like_html
 from storyline.ingest.identity import article_id
 from storyline.ingest.registry import ReadResult, reader
-from storyline.ingest.sources import Source
+from storyline.ingest.source import Source
 from storyline.models import Article
 from storyline.settings import Settings
 

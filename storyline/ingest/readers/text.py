@@ -8,7 +8,7 @@ from storyline.errors import InputError
 from storyline.ingest.decoding import decode, looks_binary
 from storyline.ingest.identity import article_id
 from storyline.ingest.registry import ReadResult, reader
-from storyline.ingest.sources import Source
+from storyline.ingest.source import Source
 from storyline.models import Article
 from storyline.settings import Settings
 

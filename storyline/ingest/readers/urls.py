@@ -6,7 +6,7 @@ from storyline.errors import InputError
 from storyline.ingest.decoding import decode
 from storyline.ingest.fetch import fetch, is_url
 from storyline.ingest.registry import READERS, ReadResult, reader, reader_for
-from storyline.ingest.sources import Source
+from storyline.ingest.source import Source
 from storyline.settings import Settings
 
 

@@ -16,7 +16,7 @@ from storyline.errors import InputError
 from storyline.ingest.html import parse_datetime
 from storyline.ingest.readers.html import read_page
 from storyline.ingest.registry import ReadResult, reader
-from storyline.ingest.sources import Source, gunzip
+from storyline.ingest.source import Source, gunzip
 from storyline.settings import Settings
 
 _SUFFIXES = {".warc", ".warc.gz", ".arc", ".arc.gz"}

@@ -1,0 +1,61 @@
+"""`PairScorer`: same-event log-odds of two articles, and average linkage over story samples.
+
+Scoring a pair also records it in both articles' neighbourhoods (`Evidence.near`), from which
+a regroup sets the bar a pair must clear (contrast; see `storyline.relate.regroup`).
+"""
+
+from __future__ import annotations
+
+from storyline.relate.evidence import Evidence, Weighed, weigh
+from storyline.relate.idf import DocFreq
+from storyline.relate.pairs import PairModel, pair_features, sigmoid
+from storyline.relate.profile import StoryProfile
+
+__all__ = ["PairScorer", "WeighedCache"]
+
+WeighedCache = dict[str, Weighed]
+"""Weighed evidence by article id, for the articles of one assignment (the idf does not move within it)."""
+
+
+class PairScorer:
+    """Scores pairs of articles with a `PairModel` under the current document frequencies."""
+
+    def __init__(self, model: PairModel, df: DocFreq, contrast_neighbours: int) -> None:
+        self.model = model
+        self.df = df
+        self.contrast_neighbours = contrast_neighbours
+
+    def weighed(self, article_id: str, ev: Evidence, cache: WeighedCache) -> Weighed:
+        if article_id not in cache:
+            cache[article_id] = weigh(ev, self.df)
+        return cache[article_id]
+
+    def note(self, a: str, ev_a: Evidence, b: str, ev_b: Evidence, z: float) -> None:
+        """Remember the log-odds of a compared pair in both articles' neighbourhoods (k best each)."""
+        k = self.contrast_neighbours
+        for other, ev in ((b, ev_a), (a, ev_b)):
+            ev.note_neighbour(other, z, k)
+
+    def bar(self, ev: Evidence) -> float:
+        """The log-odds of the article's k-th nearest neighbour seen so far, floored at even odds."""
+        return ev.neighbourhood_bar(self.contrast_neighbours)
+
+    def pair_logit(self, a: str, ev_a: Evidence, b: str, ev_b: Evidence, cache: WeighedCache) -> float:
+        """The log-odds that ``a`` and ``b`` report one event (noted in both neighbourhoods)."""
+        z = self.model.logit(pair_features(self.weighed(a, ev_a, cache), self.weighed(b, ev_b, cache)))
+        self.note(a, ev_a, b, ev_b, z)
+        return z
+
+    def story_score(self, article_id: str, ev: Evidence, story: StoryProfile, cache: WeighedCache) -> float:
+        """Average linkage: the mean same-event probability of the article and the story's member sample."""
+        if not story.members:
+            return 0.0
+        probs = [sigmoid(self.pair_logit(article_id, ev, a, m, cache)) for a, m in story.members.items()]
+        return sum(probs) / len(probs)
+
+    def linkage(self, a: StoryProfile, b: StoryProfile, cache: WeighedCache) -> float:
+        """Average linkage between two stories' member samples."""
+        if not a.members or not b.members:
+            return 0.0
+        total = sum(sigmoid(self.pair_logit(x, ex, y, ey, cache)) for x, ex in a.members.items() for y, ey in b.members.items())
+        return total / (len(a.members) * len(b.members))
