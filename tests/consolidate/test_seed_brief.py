@@ -146,6 +146,9 @@ def test_discrepancies_cover_the_kinds_a_careful_reader_finds(seed_story):
     us_side = next(s for s in target.sides if "both sides" not in s.value)
     assert seed_story.seeds(us_side.article_ids) == {"001", "003"}
     assert us_side.independent_sources == 2 and target.better_supported == target.sides.index(us_side)
+    # "presidential adviser" is Bevz's in 001 and Kushner's in 003 (001 names Kushner without it).
+    (adviser,) = [d for d in brief.discrepancies if d.kind == "title_holder"]
+    assert {side.value for side in adviser.sides} == {"Oleksandr Bevz", "Jared Kushner"}
     # 000's quotes no other outlet carries: uncorroborated, not a contradiction.
     lone = [d for d in brief.discrepancies if d.kind == "uncorroborated" and seed_story.seeds(d.sides[0].article_ids) == {"000"}]
     assert lone and all(d.nature == "uncorroborated" and len(d.sides) == 1 for d in lone)

@@ -91,3 +91,12 @@ def test_a_person_named_like_a_place_stays_a_person():
     text = "Senator Elizabeth Warren spoke in Boston on Monday. Warren said the bill would fail. Voters in Warren agreed."
     (record,) = Enricher(Settings()).enrich([Article(id="w", text=text)])
     assert {m.label for m in record.entities if m.span.text == "Warren"} == {"PERSON"}
+
+
+def test_a_titled_name_is_a_person_with_only_its_own_title(seed_records):
+    # "top military commander Andrii Hnatov and presidential adviser Oleksandr Bevz" (001): the small
+    # model tags Bevz an organisation and parses the whole list as his apposition.
+    record = seed_records["001"]
+    assert {m.label for m in record.entities if m.name == "Oleksandr Bevz"} == {"PERSON"}
+    assert roles_of(record, "Oleksandr Bevz") == {"presidential adviser"}
+    assert "Hnatov" not in " ".join(m.role or "" for m in record.entities)

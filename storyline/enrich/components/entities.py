@@ -34,6 +34,20 @@ _ORG_WORDS = frozenset(
 )
 
 
+_PERSON_TITLES = frozenset(
+    "adviser advisor aide ambassador chancellor chief commander congressman congresswoman councillor "
+    "diplomat director envoy governor lawmaker leader mayor minister negotiator president prosecutor "
+    "secretary senator spokesman spokeswoman spokesperson".split()
+)
+"""Title words written right before a person's name ("presidential adviser Oleksandr Bevz")."""
+
+
+def titled_person(ent: SpacySpan) -> bool:
+    """A name tagged as an organisation that follows a person's title is a person."""
+    before = ent.doc[ent.start - 1] if ent.start > 0 else None
+    return before is not None and before.lower_ in _PERSON_TITLES and looks_like_person_name(ent.text)
+
+
 def looks_like_person_name(name: str) -> bool:
     """Two to four capitalised words and no organisation word: "Rustem Umerov", not "Shell Bay Club"."""
     words = name.split()
@@ -93,7 +107,8 @@ def entities(doc: Doc, record: EnrichedArticle, settings: Settings) -> None:
         if not name or not any(c.isalpha() for c in name):
             continue
         start = ent.start_char + ent.text.index(name) if name in ent.text else ent.start_char
-        found.append((start, start + len(name), _adjectival_label(ent), name))
+        label = "PERSON" if ent.label_ == "ORG" and titled_person(ent) else _adjectival_label(ent)
+        found.append((start, start + len(name), label, name))
     found = vote_labels(found, place_names(doc, found))
     full_names = resolve_short_forms([(label, name) for _, _, label, name in found])
     mentions = [(s, e, *full_names[(label, name)]) for s, e, label, name in found]

@@ -32,6 +32,15 @@ def _role_tokens(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+def _after_other_person(tokens: list[Token]) -> list[Token]:
+    """What follows the last "and" (or comma) when another person is named before it: in "commander
+    Andrii Hnatov and presidential adviser Oleksandr Bevz", Bevz's title is "presidential adviser"."""
+    joins = [k for k, t in enumerate(tokens) if t.lower_ in {"and", "or", ","}]
+    if joins and any(t.ent_type_ == "PERSON" for t in tokens[: joins[-1]]):
+        return tokens[joins[-1] + 1 :]
+    return tokens
+
+
 def title_before(ent: SpacySpan) -> list[Token]:
     """The title words right before a name, inside its noun phrase ("former President")."""
     root = ent.root
@@ -47,6 +56,7 @@ def title_before(ent: SpacySpan) -> list[Token]:
         if t.dep_ not in _PREFIX_DEPS and t.head != root:
             break
         run.insert(0, t)
+    run = _after_other_person(run)
     # A possessive person ("Trump’s envoy Steve Witkoff") is part of the role; a leading clause is not.
     if any(t.ent_type_ == "PERSON" for t in run) and not any(t.dep_ == "case" for t in run):
         return []
@@ -60,7 +70,7 @@ def apposition(ent: SpacySpan) -> list[Token]:
         head = root.head
         tokens = [t for t in head.subtree if t.i < ent.start and not (t.i >= root.left_edge.i)]
         tokens = [t for t in tokens if t.i >= head.left_edge.i]
-        return _role_tokens(tokens) if tokens and tokens[-1].i >= head.i else []
+        return _role_tokens(_after_other_person(tokens)) if tokens and tokens[-1].i >= head.i else []
     for child in root.children:
         if child.dep_ == "appos" and child.i > root.i and child.pos_ == "NOUN":
             return _role_tokens(list(child.subtree))
