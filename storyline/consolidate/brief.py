@@ -19,7 +19,6 @@ from storyline.consolidate.entities import (
     BRIEF_LABELS,
     PLACE_LABELS,
     canonical_entities,
-    find_roles,
     top_entities,
 )
 from storyline.consolidate.events import ArticleEvent, article_events, coverage
@@ -61,8 +60,7 @@ def build_brief(
     inside = set(member_ids)
     relations = [r for r in relations if r.article_id in inside and r.other_id in inside]
 
-    fallback_roles = {r.article.id: find_roles(r) for r in members if not _has_roles(r)}
-    canonical = canonical_entities(members, fallback_roles)
+    canonical = canonical_entities(members)
     table = sentence_table(members, canonical)
     family_relations = list(relations)
     if not relations:
@@ -103,10 +101,6 @@ def _positions(table: SentenceTable) -> list[int]:
         out.append(seen.get(span.article_id, 0))
         seen[span.article_id] = out[-1] + 1
     return out
-
-
-def _has_roles(record: EnrichedArticle) -> bool:
-    return any("role" in name for name in record.pipeline) or any(e.role_span for e in record.entities)
 
 
 def _summary_candidate(text: str) -> bool:

@@ -9,7 +9,6 @@ name, or an acronym that spells a longer name ("U.S." / "United States").
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,7 +16,13 @@ from dataclasses import dataclass, field
 import jellyfish
 
 from storyline.consolidate.common import UnionFind, normalize
-from storyline.models import BriefEntity, EnrichedArticle, EntityMention, EntityRole, Span
+from storyline.models import (
+    BriefEntity,
+    EnrichedArticle,
+    EntityMention,
+    EntityRole,
+    Span,
+)
 
 BRIEF_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT")
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -74,11 +79,10 @@ class Canonical:
         return name
 
 
-def canonical_entities(records: Sequence[EnrichedArticle], roles: dict[str, list[tuple[EntityMention, Span]]] | None = None) -> Canonical:
+def canonical_entities(records: Sequence[EnrichedArticle]) -> Canonical:
     """Merge every article's entities into story-level entities, most-mentioned first.
 
-    ``roles`` optionally gives, per article id, role spans found outside the enrich stage
-    (for records enriched without roles); the mention's own ``role_span`` wins when present.
+    Roles are the ones enrich's ``entity_roles`` component read off the parse.
     """
     outlet = {r.article.id: r.article.outlet for r in records}
     order = {r.article.id: i for i, r in enumerate(records)}
@@ -162,10 +166,6 @@ def canonical_entities(records: Sequence[EnrichedArticle], roles: dict[str, list
         for aid, m in sorted(items, key=lambda x: (order[x[0]], x[1].span.start)):
             role_span = m.role_span
             role = m.role
-            if role_span is None and roles is not None:
-                found = next((r for mm, r in roles.get(aid, []) if mm is m), None)
-                if found is not None:
-                    role_span, role = found, found.text
             if role_span is None or not (role or role_span.text):
                 continue
             text = role or role_span.text
@@ -201,87 +201,3 @@ def top_entities(entities: Sequence[BriefEntity], limit: int) -> list[BriefEntit
         if per_label[ent.label] <= limit or ent.roles:
             kept.append(ent)
     return kept
-
-
-# --- roles found in the text, for records enriched without roles ---------------------------------
-
-ROLE_HEADS = {
-    "president", "senator", "secretary", "minister", "envoy", "adviser", "advisor", "chief", "commander",
-    "spokesman", "spokeswoman", "spokesperson", "premier", "negotiator", "official", "director", "head",
-    "ambassador", "governor", "mayor", "chancellor", "king", "queen", "leader", "representative",
-    "congressman", "congresswoman", "general", "judge", "ceo", "chairman", "chairwoman", "chair", "staff",
-    "officer", "lawmaker", "diplomat", "sen", "rep", "gov", "prosecutor", "attorney", "justice", "pope",
-    "coach", "captain", "manager", "founder", "producer", "actor", "actress", "singer", "star", "executive",
-}
-ROLE_MODIFIERS = {
-    "former", "ex", "special", "presidential", "top", "senior", "national", "security", "military", "deputy",
-    "vice", "acting", "foreign", "defense", "defence", "state", "lead", "of", "interim", "prime", "general",
-    "chief", "foreign", "affairs", "finance", "economy", "health", "interior", "army", "navy", "white", "house",
-}
-_ABBREVIATION = re.compile(r"^(?:[A-Za-z]\.)+$|^(?:Sen|Rep|Gov|Gen|Lt|Col|Dr|Mr|Mrs|Ms|St|Adm|Sgt)\.$")
-_TOKEN = re.compile(r"[A-Za-z][\w.’'-]*|[,—–]")
-
-
-def _role_word(tok: str) -> bool:
-    bare = re.sub(r"[’']s$", "", tok).strip(".").lower()
-    return bare in ROLE_HEADS or bare in ROLE_MODIFIERS or (tok[:1].isupper() and len(bare) > 1)
-
-
-def find_roles(record: EnrichedArticle) -> list[tuple[EntityMention, Span]]:
-    """Titles written next to PERSON mentions: "U.S. Senator Marco Rubio", "Umerov, head of ...".
-
-    A fallback for records whose enrich run assigned no roles; the role span is exact text.
-    """
-    text = record.article.text
-    aid = record.article.id
-    found = []
-    for m in record.entities:
-        if m.label != "PERSON":
-            continue
-        span = _role_before(text, m.span.start) or _role_after(text, m.span.end)
-        if span is not None:
-            found.append((m, Span(aid, span[0], span[1], text[span[0] : span[1]])))
-    return found
-
-
-def _role_before(text: str, start: int) -> tuple[int, int] | None:
-    window_start = max(0, start - 80)
-    window = text[window_start:start]
-    window = window.split("\n")[-1]
-    offset = start - len(window)
-    toks = [(m.group(), offset + m.start(), offset + m.end()) for m in _TOKEN.finditer(window)]
-    if toks and toks[-1][0] == "," and len(toks) > 1:
-        toks = toks[:-1]  # "his chief of staff, Andriy Yermak"
-    picked: list[tuple[str, int, int]] = []
-    for tok in reversed(toks):
-        if tok[0] in ",—–" or not _role_word(tok[0]) or len(picked) >= 6:
-            break
-        # Only spaces may separate the words of a title, and a sentence end stops it.
-        if picked and text[tok[2] : picked[0][1]].strip():
-            break
-        if tok[0].endswith(".") and not _ABBREVIATION.match(tok[0]):
-            break
-        picked.insert(0, tok)
-    while picked and re.sub(r"[’']s$", "", picked[0][0]).strip(".").lower() in ("of", "state", "house"):
-        picked.pop(0)
-    heads = [t for t in picked if re.sub(r"[’']s$", "", t[0]).strip(".").lower() in ROLE_HEADS]
-    if not heads or picked[-1][0].endswith(("’s", "'s")) or picked[-1][0].lower() == "of":
-        return None
-    # Text between the last picked token and the name must be blank or ", " only.
-    gap = text[picked[-1][2] : start]
-    if gap.strip() not in ("", ","):
-        return None
-    return picked[0][1], picked[-1][2]
-
-
-_AFTER = re.compile(r",\s+((?:the\s+)?[a-z][\w’'-]*(?:\s+[\w’'-]+){0,7}?)(?=[,.;])")
-
-
-def _role_after(text: str, end: int) -> tuple[int, int] | None:
-    match = _AFTER.match(text, end)
-    if not match:
-        return None
-    first = [w.lower() for w in match.group(1).split()[:3]]
-    if not any(re.sub(r"[’']s$", "", w) in ROLE_HEADS for w in first):
-        return None
-    return match.start(1), match.end(1)

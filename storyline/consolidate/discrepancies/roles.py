@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from storyline.consolidate.common import Families, normalize
 from storyline.consolidate.discrepancies.sides import better, side
-from storyline.consolidate.entities import ROLE_HEADS
 from storyline.models import BriefEntity, Discrepancy, Span
 
 # Offices one person holds one at a time; descriptive roles ("negotiator", "envoy") never conflict.
@@ -87,6 +86,15 @@ def role_discrepancies(entities: Sequence[BriefEntity], families: Families) -> l
     return out
 
 
+TITLE_HEADS = {
+    "president", "senator", "secretary", "minister", "envoy", "adviser", "advisor", "chief", "commander",
+    "spokesman", "spokeswoman", "spokesperson", "premier", "negotiator", "official", "director", "head",
+    "ambassador", "governor", "mayor", "chancellor", "king", "queen", "leader", "representative",
+    "congressman", "congresswoman", "general", "judge", "ceo", "chairman", "chairwoman", "chair", "staff",
+    "officer", "lawmaker", "diplomat", "sen", "rep", "gov", "prosecutor", "attorney", "justice", "pope",
+    "coach", "captain", "manager", "founder", "producer", "actor", "actress", "singer", "star", "executive",
+}
+"""Head words of a person's title: "presidential adviser", "special envoy", "chief of staff"."""
 MULTI_HOLDER_OFFICES = {
     "president", "vice president", "prime minister", "minister", "foreign minister", "senator",
     "representative", "governor", "mayor", "king", "chancellor", "secretary", "ambassador",
@@ -110,7 +118,7 @@ def title_holder_discrepancies(entities: Sequence[BriefEntity], families: Famili
             continue
         for role in ent.roles:
             title = _TITLE_LEAD.sub("", normalize(role.role))
-            if len(title.split()) < 2 or office(role.role)[0] in MULTI_HOLDER_OFFICES or not set(title.split()) & ROLE_HEADS:
+            if len(title.split()) < 2 or office(role.role)[0] in MULTI_HOLDER_OFFICES or not set(title.split()) & TITLE_HEADS:
                 continue
             holders[title][ent.name].append(role.span)
     mentioned = {ent.name: set(ent.article_ids) for ent in entities}
