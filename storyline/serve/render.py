@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from storyline.models import Brief
+from storyline.models import Brief, Discrepancy
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
 MAX_CLAIMS_SHOWN = 12
@@ -69,7 +69,7 @@ def brief_to_markdown(brief: Brief) -> str:
     if brief.discrepancies:
         out += ["", "## Discrepancies", ""]
         for d in brief.discrepancies:
-            out.append(f"- **{md_escape(d.subject)}** ({d.kind}, {d.nature}, severity {d.severity:.2f}): {md_escape(d.description)}")
+            out.append(f"- **{md_escape(d.subject)}** ({_kind(d)}, severity {d.severity:.2f}): {md_escape(d.description)}")
             for i, side in enumerate(d.sides):
                 mark = " — better supported" if d.better_supported == i else ""
                 quoted = "; ".join(f"“{md_escape(s.text)}” {labels.get(s.article_id, s.article_id)}" for s in side.spans)
@@ -146,7 +146,7 @@ def print_brief(brief: Brief, console: Console) -> None:
         for d in brief.discrepancies:
             line = Text("! ", style="bold red")
             line.append(d.subject, style="bold")
-            line.append(f" ({d.kind}, {d.nature}, severity {d.severity:.2f}) ", style="dim")
+            line.append(f" ({_kind(d)}, severity {d.severity:.2f}) ", style="dim")
             line.append(d.description)
             console.print(line)
             for i, side in enumerate(d.sides):
@@ -210,3 +210,8 @@ def print_brief(brief: Brief, console: Console) -> None:
             ref.id,
         )
     console.print(articles)
+
+
+def _kind(d: Discrepancy) -> str:
+    """"number, precision"; an uncorroborated item's kind already says its nature."""
+    return d.kind if d.nature == d.kind else f"{d.kind}, {d.nature}"

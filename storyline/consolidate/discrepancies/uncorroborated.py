@@ -51,13 +51,14 @@ def uncorroborated(
         for kind_of, spans in (("quotes", quotes), ("statements", statements)):
             if not spans:
                 continue
-            built = [side(f"{len(spans)} {kind_of}", spans, families)]
+            what = kind_of if len(spans) > 1 else kind_of[:-1]
+            built = [side(f"{len(spans)} {what}", spans, families)]
             note = " None of its statements is carried by another source." if alone else ""
             out.append(
                 Discrepancy(
                     kind="uncorroborated",
                     subject=f"{kind_of} only {who} carries",
-                    description=f"Only {who} reports these {len(spans)} {kind_of}; no other source carries them.{note}",
+                    description=f"Only {who} reports {'these' if len(spans) > 1 else 'this'} {len(spans)} {what}; no other source carries {'them' if len(spans) > 1 else 'it'}.{note}",
                     severity=(0.4 if alone else 0.25) + (0.05 if kind_of == "quotes" else 0.0),
                     sides=built,
                     better_supported=None,
