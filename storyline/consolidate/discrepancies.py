@@ -84,8 +84,8 @@ def role_discrepancies(entities: Sequence[BriefEntity], families: Families) -> l
         if offices == {"secretary", "secretary of state"} and len(sides) == 2:
             continue
         built = []
-        for (name, former), items in sorted(sides.items(), key=lambda kv: -len(kv[1])):
-            words = defaultdict(int)
+        for items in sorted(sides.values(), key=lambda side: -len(side)):
+            words: defaultdict[str, int] = defaultdict(int)
             for text, _ in items:
                 words[text] += 1
             value = max(words, key=lambda w: (words[w], -len(w)))

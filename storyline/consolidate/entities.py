@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import jellyfish
+from rapidfuzz.distance import JaroWinkler
 
 from storyline.consolidate.common import UnionFind, normalize
 from storyline.models import BriefEntity, EnrichedArticle, EntityMention, EntityRole, Span
@@ -39,7 +39,7 @@ def _similar(a: str, b: str) -> bool:
         return True
     if min(len(a), len(b)) < 4:
         return False
-    return jellyfish.jaro_winkler_similarity(a, b) >= NAME_SIMILARITY
+    return JaroWinkler.similarity(a, b) >= NAME_SIMILARITY
 
 
 def _initials(tokens: list[str]) -> str:
@@ -143,7 +143,7 @@ def canonical_entities(records: Sequence[EnrichedArticle], roles: dict[str, list
     by_mention: dict[tuple[str, str], str] = {}
     label_of: dict[str, str] = {}
     taken: set[str] = set()
-    for root, items in clusters.items():
+    for items in clusters.values():
         names_by_article: dict[str, set[str]] = defaultdict(set)
         for aid, m in items:
             names_by_article[m.name].add(aid)
@@ -216,7 +216,7 @@ ROLE_HEADS = {
 ROLE_MODIFIERS = {
     "former", "ex", "special", "presidential", "top", "senior", "national", "security", "military", "deputy",
     "vice", "acting", "foreign", "defense", "defence", "state", "lead", "of", "interim", "prime", "general",
-    "chief", "foreign", "affairs", "finance", "economy", "health", "interior", "army", "navy", "white", "house",
+    "chief", "affairs", "finance", "economy", "health", "interior", "army", "navy", "white", "house",
 }
 _ABBREVIATION = re.compile(r"^(?:[A-Za-z]\.)+$|^(?:Sen|Rep|Gov|Gen|Lt|Col|Dr|Mr|Mrs|Ms|St|Adm|Sgt)\.$")
 _TOKEN = re.compile(r"[A-Za-z][\w.’'-]*|[,—–]")

@@ -28,8 +28,8 @@ def build_timeline(records: Sequence[EnrichedArticle], claims: Sequence[Claim], 
             sentence = index.sentence_of(t.span)
             if sentence is None or (t.resolved is None and not include_unresolved):
                 continue
-            claim = claim_of.get((sentence.article_id, sentence.start))
-            statement = claim.id if claim else f"{sentence.article_id}:{sentence.start}"
+            claimed = claim_of.get((sentence.article_id, sentence.start))
+            statement = claimed.id if claimed else f"{sentence.article_id}:{sentence.start}"
             groups[(statement, t.resolved, t.resolved_end)].append((t, sentence))
 
     events = []

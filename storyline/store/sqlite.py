@@ -12,7 +12,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -221,7 +221,7 @@ def fts_query(text: str) -> str | None:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _dump(record: Any) -> str:
@@ -325,7 +325,7 @@ class Store:
     def iter_articles(self, ids: Iterable[str] | None = None) -> Iterator[Article]:
         """Articles in ingest order (all of them, or those with ``ids``)."""
         if ids is None:
-            rows = self.db.execute("SELECT record FROM articles ORDER BY seq")
+            rows: Iterable[sqlite3.Row] = self.db.execute("SELECT record FROM articles ORDER BY seq")
         else:
             wanted = list(ids)
             rows = self._select_in("SELECT record FROM articles WHERE id IN ({}) ORDER BY seq", wanted)
@@ -361,7 +361,7 @@ class Store:
         """Enriched articles in ingest order (articles never enriched are skipped)."""
         sql = "SELECT a.record, e.record FROM articles a JOIN enrichments e ON e.article_id = a.id"
         if ids is None:
-            rows = self.db.execute(sql + " ORDER BY a.seq")
+            rows: Iterable[sqlite3.Row] = self.db.execute(sql + " ORDER BY a.seq")
         else:
             rows = self._select_in(sql + " WHERE a.id IN ({}) ORDER BY a.seq", list(ids))
         for article_json, enrichment_json in rows:

@@ -102,7 +102,7 @@ def resolve(expression: str, base: date, *, future: bool = False) -> Resolved | 
             year = base.year if (month <= base.month) != future or month == base.month else base.year + (1 if future else -1)
         return (*_month(year, month), "month")
     if re.fullmatch(r"(?:in |the year )?(\d{4})", text):
-        year = int(re.search(r"\d{4}", text).group())
+        year = int(text[-4:])  # the pattern above ends with the four digits
         return date(year, 1, 1), date(year, 12, 31), "year"
     if any(w.strip(".") in MONTHS for w in words) or re.search(r"\d{4}-\d{2}-\d{2}", text):
         return _dateparser(expression, base, future=future)

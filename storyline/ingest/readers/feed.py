@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 import feedparser
@@ -76,7 +76,7 @@ def _when(entry: Any) -> datetime | None:
     if not parsed:
         return None
     # feedparser normalises to UTC struct_time.
-    return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
+    return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
 
 
 def _authors(entry: Any) -> list[str]:
