@@ -98,7 +98,10 @@ def _full_content(entry: Any) -> str | None:
 
 def parse_feed(data: bytes, name: str) -> Any:
     """feedparser's result, or `InputError` when the bytes are not a feed."""
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    except Exception as exc:  # feedparser's own failures on damaged bytes (e.g. an undecodable XML declaration)
+        raise InputError(name, f"not a readable feed ({type(exc).__name__}: {exc})") from None
     version = parsed.get("version")
     if not parsed.entries:
         if looks_like_html(data[:4096]) and not version:

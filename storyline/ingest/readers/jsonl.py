@@ -86,6 +86,9 @@ def read_jsonl(source: Source, settings: Settings) -> ReadResult:
         except json.JSONDecodeError as exc:
             yield InputError(where, f"not JSON ({exc.msg})")
             continue
+        except RecursionError:
+            yield InputError(where, "JSON nested too deeply")
+            continue
         if not isinstance(record, dict):
             yield InputError(where, "a JSONL line must be a JSON object")
             continue
