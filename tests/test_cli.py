@@ -127,3 +127,26 @@ def test_export_jsonl_writes_the_story_articles_with_their_enrichment(runner, se
     assert any(q["speaker"] == "Marco Rubio" for r in records for q in r["enrichment"]["quotes"])
     plain = [json.loads(line) for line in _invoke(runner, db, "export", story_id, "--format", "jsonl").output.splitlines()]
     assert [r["id"] for r in plain] == [r["id"] for r in records] and "enrichment" not in plain[0]
+
+
+def test_exported_articles_whose_learnt_furniture_was_removed_ingest_back_as_themselves(runner, tmp_path):
+    # An outlet's repeated closing line is learnt after a few articles and removed from the next
+    # ones, so their stored text no longer gives their id: the exported id must still match.
+    from storyline import Storyline
+    from storyline.settings import Settings
+
+    from tests.engine.corpus import polnear_jsonl
+
+    rows = [json.loads(line) for line in polnear_jsonl(tmp_path / "p.jsonl", 6).read_text(encoding="utf-8").splitlines()]
+    db = tmp_path / "store.db"
+    with Storyline(db, Settings(enrich_components=("sentences",))) as sl:
+        for n, row in enumerate(rows):
+            row["outlet"] = "Daily Planet"
+            row["text"] += "\n\nThe Daily Planet's award-winning newsroom brings you this report every weekday morning."
+            one = tmp_path / f"{n}.jsonl"
+            one.write_text(json.dumps(row) + "\n", encoding="utf-8")
+            sl.ingest([str(one)])
+        assert any(f.reason.startswith("repeated in") for a in sl.articles() for f in a.removed)
+    exported = tmp_path / "export.jsonl"
+    exported.write_text(_invoke(runner, db, "articles", "--format", "jsonl").output, encoding="utf-8")
+    assert "0 ingested, 6 duplicates, 0 failed" in _invoke(runner, db, "ingest", str(exported)).output

@@ -291,9 +291,15 @@ class Store:
     # --- articles -------------------------------------------------------------------------
 
     def find_existing(self, article: Article) -> str | None:
-        """The id of a stored article with the same content (or the same URL), if any."""
+        """The id of a stored article with the same content (or the same URL), if any.
+
+        A record whose source id is a stored article's id is that article coming back (an export
+        ingested again): its text lost lines learnt from its outlet, so its content id differs.
+        """
+        source_id = article.metadata.get("source_id")
         row = self.db.execute(
-            "SELECT id FROM articles WHERE id = ? OR (url IS NOT NULL AND url = ?)", (article.id, article.url)
+            "SELECT id FROM articles WHERE id = ? OR id = ? OR (url IS NOT NULL AND url = ?)",
+            (article.id, source_id if isinstance(source_id, str) else None, article.url),
         ).fetchone()
         return row[0] if row else None
 

@@ -49,11 +49,12 @@ def article_from_record(record: dict[str, Any], source: str) -> Article:
     except (ValueError, OverflowError, OSError) as exc:
         raise ValueError(f"'published' is not a date: {record.get('published')!r}") from exc
     metadata = {k: v for k, v in record.items() if k not in KNOWN_FIELDS | EXPORT_FIELDS}
+    # A record exported by Storyline carries its metadata and removed furniture; its `id` is the
+    # stored article's, and the store recognises that article by it (see Store.find_existing).
+    if isinstance(record.get("metadata"), dict):
+        metadata = record["metadata"] | metadata
     if record.get("id") is not None:
         metadata["source_id"] = record["id"]
-    # A record exported by Storyline carries its metadata (with the first source's id) and furniture.
-    if isinstance(record.get("metadata"), dict):
-        metadata |= record["metadata"]
     removed = record.get("removed") or []
     if not isinstance(removed, list) or not all(isinstance(f, dict) and isinstance(f.get("text"), str) and isinstance(f.get("reason"), str) for f in removed):
         raise ValueError("'removed' must be a list of {text, reason} objects")
