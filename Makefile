@@ -36,7 +36,7 @@ lint: install
 
 # What a user of `pip install storyline` gets: no extras, a fresh venv, the seeds demo through it.
 install-check:
-	.ci/install-check $(SEEDS)
+	PYTHON=$(PYTHON) .ci/install-check $(SEEDS)
 
 serve: install
 	$(BIN)/storyline --db $(DEMO_DB) serve

@@ -16,13 +16,15 @@ Counts default to the targets of issue [3/5]; ``--parts fuzz,serve`` runs some p
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import write_results
+from bench.common import RESULTS, write_results
 
 PARTS = ("fuzz", "batches", "kill", "concurrent", "serve")
 
@@ -58,7 +60,8 @@ def main(argv: list[str]) -> dict[str, Any]:
         print(outcome.pop("traceback", ""), outcome, sep="\n")
         return outcome
 
-    figures: dict[str, Any] = {"parameters": {k: v for k, v in vars(args).items() if k != "replay"}}
+    parameters = {k: v for k, v in vars(args).items() if k != "replay"}
+    figures: dict[str, Any] = {}
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="storyline-reliability-") as folder:
         workdir = Path(folder)
@@ -82,12 +85,32 @@ def main(argv: list[str]) -> dict[str, Any]:
         if "serve" in parts:
             log(f"serve: {args.clients} clients for {args.serve_seconds:.0f} s")
             figures["serve"] = load.serve_under_load(workdir, clients=args.clients, seconds=args.serve_seconds, seed=args.seed, log=log)
-    figures["verdict"] = verdict(figures)
-    figures["total_seconds"] = round(time.monotonic() - start, 1)
     command = "python -m bench reliability" + (" " + " ".join(argv) if argv else "")
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    figures["runs"] = {part: {"command": command, "when": when, "parameters": parameters} for part in PARTS if part in figures}
+    figures["total_seconds"] = round(time.monotonic() - start, 1)
+    if set(parts) != set(PARTS):
+        figures = _merged_with_previous(figures)
+    figures["verdict"] = verdict(figures)
     path = write_results("reliability", figures, command=command)
     log(f"verdict: {figures['verdict']}\nwrote {path}")
     return figures
+
+
+def _merged_with_previous(figures: dict[str, Any]) -> dict[str, Any]:
+    """A run of some parts keeps the other parts' figures (each part says which run made it)."""
+    previous_path = RESULTS / "reliability.json"
+    if not previous_path.exists():
+        return figures
+    previous = json.loads(previous_path.read_text(encoding="utf-8"))
+    runs = previous.get("runs") or {
+        part: {"command": previous.get("command"), "when": previous.get("when"), "parameters": previous.get("parameters")} for part in PARTS if part in previous
+    }
+    merged = {part: previous[part] for part in PARTS if part in previous and part not in figures}
+    merged.update({k: v for k, v in figures.items() if k != "runs"})
+    merged["runs"] = {**{p: r for p, r in runs.items() if p not in figures}, **figures["runs"]}
+    merged.pop("total_seconds", None)
+    return merged
 
 
 def verdict(figures: dict[str, Any]) -> dict[str, bool]:

@@ -120,16 +120,18 @@ def kill_nine(workdir: Path, *, articles: int = 600, kills: int = 20, seed: int 
     for n in range(kills):
         proc = subprocess.Popen(cli("--db", str(db), "ingest", "-q", str(data)), env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         before = store_state(db)["articles"] if db.exists() else 0
-        # Half the kills at a random time (imports, reading, starting workers), half once a random
-        # share of what is left has been stored, then a random moment more (storing, the relate stage).
-        if n % 2 == 0:
+        # A quarter of the kills at a random time (imports, reading, starting workers, the first
+        # batches); the others once a few more articles are stored (a random step, so the kills
+        # spread over the whole ingest), then a random moment more: mid-batch, or in the relate
+        # stage once every article is stored.
+        if n % 4 == 0:
             when = f"after {rng.uniform(0.5, 20):.1f} s"
             deadline = time.monotonic() + float(when.split()[1])
             while time.monotonic() < deadline and proc.poll() is None:
                 time.sleep(0.05)
         else:
-            target = before + int(rng.random() * (articles - before + 1))
-            extra = rng.uniform(0, 3)
+            target = min(articles, before + rng.randint(1, 3 * articles // kills))
+            extra = rng.uniform(0, 3) if target < articles else rng.uniform(0, 15)
             when = f"at {target} stored + {extra:.1f} s"
             while proc.poll() is None and (not db.exists() or _count(db) < target):
                 time.sleep(0.1)
@@ -148,7 +150,8 @@ def kill_nine(workdir: Path, *, articles: int = 600, kills: int = 20, seed: int 
         proc.stderr.close()  # type: ignore[union-attr]
         state = store_state(db) if db.exists() else {"articles": 0, "integrity": "ok"}
         problems = _consistent_after_kill(state) if db.exists() else []
-        rounds.append({"kill": when, "finished_before_kill": finished, "stored_after": state["articles"], "problems": problems})
+        # Articles stored but not yet in a story: the kill landed before or in the relate stage.
+        rounds.append({"kill": when, "finished_before_kill": finished, "stored_after": state["articles"], "ungrouped_after": state.get("ungrouped", 0), "problems": problems})
         log(f"  kill -9 #{n + 1} {when}: {state['articles']} stored{', finished first' if finished else ''}{'; ' + '; '.join(problems) if problems else ''}")
     final = subprocess.run(cli("--db", str(db), "ingest", "-q", str(data)), env=cli_env(), capture_output=True, text=True)
     state = store_state(db)
@@ -160,6 +163,7 @@ def kill_nine(workdir: Path, *, articles: int = 600, kills: int = 20, seed: int 
         "kills": kills,
         "kills_that_landed": sum(not r["finished_before_kill"] for r in rounds),
         "stored_after_each_kill": [r["stored_after"] for r in rounds],
+        "ungrouped_after_each_kill": [r["ungrouped_after"] for r in rounds],
         "problems_after_kills": sum(len(r["problems"]) for r in rounds),
         "orphan_workers": orphans,
         "final_run": final.stdout.strip(),

@@ -181,7 +181,9 @@ async def _load(base: str, paths: list[str], clients: int, seconds: float, seed:
     deadline = time.monotonic() + seconds
     latencies: list[float] = []
     state: dict[str, Any] = {"errors": 0, "live": 0, "error_samples": []}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # Idle connections expire before uvicorn's 5 s keep-alive closes them, as browsers do: with
+    # equal timeouts a request can go out on a connection the server is closing (a ReadError).
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0)
 
     async with httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(60.0), limits=limits) as client:
 
