@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
 SEEDS ?= ../shared/data/seeds
 
-.PHONY: install demo test bench serve clean browser
+.PHONY: install demo test lint install-check bench serve clean browser
 
 $(BIN)/storyline: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,17 @@ demo: install
 browser:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
+# `make test SLOW=1` also runs the tests marked slow (the Dask equality test); CI sets it.
 test: install browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(SLOW),,-m "not slow")
+
+lint: install
+	$(BIN)/ruff check storyline
+	$(BIN)/mypy
+
+# What a user of `pip install storyline` gets: no extras, a fresh venv, the seeds demo through it.
+install-check:
+	PYTHON=$(PYTHON) .ci/install-check $(SEEDS)
 
 serve: install
 	$(BIN)/storyline --db $(DEMO_DB) serve

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["extraction", "quotes", "clustering", "brief", "throughput", "soak"]
+BENCHMARKS = ["extraction", "quotes", "clustering", "brief", "throughput", "soak", "reliability"]
 
 
 def main(argv: list[str]) -> int:

@@ -218,10 +218,11 @@ class Storyline:
     def relate(self) -> list[Story]:
         """Stream every article the relate stage has not seen into its story (existing or new),
         record its near-duplicates and derivations; returns the stories that changed."""
-        todo = self.store.unrelated_ids()
-        if not todo:
-            return []
         with self.store.transaction():
+            # Read under the write lock: another ingest into this store may have related these meanwhile.
+            todo = self.store.unrelated_ids()
+            if not todo:
+                return []
             if self.store.relate_is_empty():
                 self.store.replace_stories([])  # a store grouped before the streaming relate stage existed
             relater = Relater(self.store, self.settings, lambda ids: list(self.store.iter_enriched(ids)))

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from storyline.api import Storyline
 from storyline.errors import StorylineError
-from storyline.serve.render import brief_to_json, brief_to_markdown, print_brief
+from storyline.serve.render import article_to_jsonl, brief_to_json, brief_to_markdown, print_brief
 from storyline.watch.cli import Duration, When
 from storyline.watch.cli import register as register_watch_commands
 
@@ -153,17 +153,39 @@ def ingest(
         ctx.exit(1)
 
 
+def with_enrichment_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--with-enrichment", is_flag=True, help="jsonl: add each article's enrichment (sentences, entities, quotes, times, numbers).")(func)
+
+
+def write_jsonl(sl: Storyline, article_ids: list[str] | None, with_enrichment: bool, output: Any) -> None:
+    """One full record per line: what `storyline ingest FILE.jsonl` reads back as the same articles."""
+    if with_enrichment:
+        for enriched in sl.store.iter_enriched(article_ids):
+            output.write(article_to_jsonl(enriched.article, sl.store.story_of(enriched.article.id), enriched) + "\n")
+    else:
+        for article in sl.store.iter_articles(article_ids):
+            output.write(article_to_jsonl(article, sl.store.story_of(article.id)) + "\n")
+
+
 @cli.command()
-@format_option("table", "json")
+@format_option("table", "json", "jsonl")
 @click.option("--show-removed", "show_removed", metavar="ID", help="Print what page furniture was removed from this article.")
+@with_enrichment_option
 @click.pass_context
 @handle_errors
-def articles(ctx: click.Context, fmt: str, show_removed: str | None) -> None:
+def articles(ctx: click.Context, fmt: str, show_removed: str | None, with_enrichment: bool) -> None:
     """List stored articles, or what ingest removed from one of them.
 
-    Example: storyline articles --format json; storyline articles --show-removed 848c0234
+    --format jsonl writes every article in full (text, metadata, removed furniture), one per
+    line, in a form `storyline ingest` reads back.
+
+    Example: storyline articles --format json; storyline articles --format jsonl > all.jsonl;
+    storyline articles --show-removed 848c0234
     """
     sl = open_storyline(ctx)
+    if fmt == "jsonl" and not show_removed:
+        write_jsonl(sl, None, with_enrichment, sys.stdout)
+        return
     if show_removed:
         article = sl.article(show_removed)
         removed = [fragment.as_dict() for fragment in article.removed]
@@ -175,7 +197,7 @@ def articles(ctx: click.Context, fmt: str, show_removed: str | None) -> None:
             console.print(Text(f"[{fragment.reason}]", style="bold"))
             console.print(Text(fragment.text))
         return
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": a.id,
             "title": a.title,
@@ -210,7 +232,7 @@ def stories(ctx: click.Context, fmt: str, since: datetime | None) -> None:
     Example: storyline stories --format json; storyline stories --since 2025-12-01T08:00
     """
     sl = open_storyline(ctx)
-    rows = []
+    rows: list[dict[str, Any]] = []
     changed: dict[str, dict[str, Any]] = {}
     if since is not None:
         changed = {c["story"].id: c for c in iter_story_changes(sl, since)}
@@ -300,16 +322,20 @@ def related(ctx: click.Context, article_id: str, fmt: str, pairs: int) -> None:
 
 @cli.command()
 @click.argument("story_id")
-@format_option("json", "markdown")
+@format_option("json", "markdown", "jsonl")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="Write here instead of standard output.")
+@with_enrichment_option
 @click.pass_context
 @handle_errors
-def export(ctx: click.Context, story_id: str, fmt: str, output: Any) -> None:
-    """Export a story's brief as JSON (versioned schema) or Markdown.
+def export(ctx: click.Context, story_id: str, fmt: str, output: Any, with_enrichment: bool) -> None:
+    """Export a story's brief as JSON (versioned schema) or Markdown, or its articles as JSONL.
 
     Example: storyline export s2695c11a9b6 --format markdown -o brief.md
     """
     sl = open_storyline(ctx)
+    if fmt == "jsonl":
+        write_jsonl(sl, sl.story(story_id).article_ids, with_enrichment, output)
+        return
     brief = sl.brief(story_id)
     output.write(brief_to_json(brief) + "\n" if fmt == "json" else brief_to_markdown(brief))
 

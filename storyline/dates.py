@@ -94,8 +94,9 @@ def resolve(expression: str, base: date, *, future: bool = False) -> Resolved | 
         else:
             year = base.year if (month <= base.month) != future or month == base.month else base.year + (1 if future else -1)
         return (*_month(year, month), "month")
-    if re.fullmatch(r"(?:in |the year )?(\d{4})", text):
-        year = int(re.search(r"\d{4}", text).group())
+    year_only = re.fullmatch(r"(?:in |the year )?(\d{4})", text)
+    if year_only:
+        year = int(year_only.group(1))
         return date(year, 1, 1), date(year, 12, 31), "year"
     if any(w.strip(".") in MONTHS for w in words) or re.search(r"\d{4}-\d{2}-\d{2}", text):
         return _dateparser(expression, base, future=future)

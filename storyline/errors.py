@@ -17,7 +17,9 @@ class InputError(StorylineError):
     """One input cannot be ingested. ``source`` names it (path, ``path:line``, URL)."""
 
     def __init__(self, source: str, reason: str) -> None:
-        super().__init__(f"{source}: {reason}")
+        # Library messages (warcio, lxml) span lines; the user gets one line per input.
+        reason = " ".join(reason.split())
+        super().__init__(" ".join(f"{source}: {reason}".split()))
         self.source = source
         self.reason = reason
 

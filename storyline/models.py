@@ -19,6 +19,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from datetime import date as datetime_date
 from typing import Any, TypeVar
 
 _Date = date
@@ -333,7 +334,7 @@ class TimelineEvent(Record):
 
     date: date | None
     """Resolved start date (None when no article's expression could be resolved)."""
-    date_end: date | None
+    date_end: datetime_date | None  # `date` here would name the field above, not the type
     granularity: str | None
     text: str
     span: Span
@@ -389,7 +390,7 @@ class Brief(Record):
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _record_fields(cls: type) -> tuple[str, ...] | None:
     """A dataclass's field names, looked up once per class (``dataclasses.fields`` is slow on hot paths)."""
     return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
@@ -398,7 +399,8 @@ def _record_fields(cls: type) -> tuple[str, ...] | None:
 def _to_jsonable(value: Any) -> Any:
     if type(value) in _PLAIN:
         return value
-    names = _record_fields(type(value))
+    kind: type = type(value)
+    names = _record_fields(kind)
     if names is not None:
         return {name: _to_jsonable(getattr(value, name)) for name in names}
     if isinstance(value, datetime | date):
@@ -412,7 +414,7 @@ def _to_jsonable(value: Any) -> Any:
     return value
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _field_hints(tp: type) -> tuple[tuple[str, Any], ...]:
     """(field name, resolved type) of a record class, resolved once: get_type_hints is slow."""
     hints = typing.get_type_hints(tp)

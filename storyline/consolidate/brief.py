@@ -155,11 +155,11 @@ def extractive_summary(
     lead_pool = [c for c in candidates if set(c[0].article_ids) & event_articles] or candidates
     if lead_pool:
         def names_place(c: tuple[Claim, int, float]) -> bool:
-            return bool(place) and any(place in s.text for s in c[0].spans)
+            return place is not None and any(place in s.text for s in c[0].spans)
 
         lead = max(lead_pool, key=lambda c: (c[0].independent_sources, names_place(c), -min(position[row[(s.article_id, s.start, s.end)]] for s in c[0].spans), c[2]))
         candidates.remove(lead)
-        if names_place(lead):
+        if place is not None and names_place(lead):
             # Represent the lead by a sentence that says where it happened, the earliest one.
             best = min((row[(s.article_id, s.start, s.end)] for s in lead[0].spans if place in s.text), key=position.__getitem__)
             lead = (lead[0], best, lead[2])

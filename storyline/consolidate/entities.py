@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import jellyfish
+from rapidfuzz.distance import JaroWinkler
 
 from storyline.consolidate.common import UnionFind, normalize
 from storyline.models import (
@@ -44,7 +44,7 @@ def _similar(a: str, b: str) -> bool:
         return True
     if min(len(a), len(b)) < 4:
         return False
-    return jellyfish.jaro_winkler_similarity(a, b) >= NAME_SIMILARITY
+    return JaroWinkler.similarity(a, b) >= NAME_SIMILARITY
 
 
 def _initials(tokens: list[str]) -> str:
@@ -147,7 +147,7 @@ def canonical_entities(records: Sequence[EnrichedArticle]) -> Canonical:
     by_mention: dict[tuple[str, str], str] = {}
     label_of: dict[str, str] = {}
     taken: set[str] = set()
-    for root, items in clusters.items():
+    for items in clusters.values():
         names_by_article: dict[str, set[str]] = defaultdict(set)
         for aid, m in items:
             names_by_article[m.name].add(aid)

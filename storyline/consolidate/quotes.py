@@ -101,7 +101,7 @@ def quote_groups(records: Sequence[EnrichedArticle], canonical: Canonical, famil
             speakers = Counter(items[k][2] for k in idx if items[k][2])
         # Prefer a speaker that is a known person when articles disagree (NER mislabels on cues).
         speaker = (
-            max(speakers, key=lambda s: (speakers[s], canonical.label_of.get(s) == "PERSON", s)) if speakers else None
+            max(speakers, key=lambda s: (speakers[s], canonical.label_of.get(s or "") == "PERSON", s)) if speakers else None
         )
         variation = "exact"
         norms = {items[k][1] for k in idx}

@@ -54,13 +54,17 @@ class _Dated:
 def reference_dates(records: Sequence[EnrichedArticle], events: dict[str, ArticleEvent]) -> dict[str, tuple[date, tuple[str, ...]]]:
     """Each undated article's reference date: the earliest publication date of its story-mates that
     report the same event, with those mates' ids."""
-    published = {r.article.id: _day(r.article.published) for r in records}
+    published: dict[str, date] = {}
+    for record in records:
+        day = _day(record.article.published)
+        if day is not None:
+            published[record.article.id] = day
     out = {}
     for record in records:
         aid = record.article.id
-        if published[aid] is not None or aid not in events:
+        if aid in published or aid not in events:
             continue
-        mates = [m for m, ev in events.items() if m != aid and ev.place == events[aid].place and published.get(m)]
+        mates = [m for m, ev in events.items() if m != aid and ev.place == events[aid].place and m in published]
         if mates:
             first = min(published[m] for m in mates)
             out[aid] = (first, tuple(sorted(m for m in mates if published[m] == first)))
@@ -97,8 +101,8 @@ def build_timeline(
                     dated_from = mates
             if t.resolved is None and not include_unresolved:
                 continue
-            claim = claim_of.get((sentence.article_id, sentence.start))
-            groups[claim.id if claim else f"{aid}:{sentence.start}"].append(_Dated(t, sentence, dated_from))
+            same_claim = claim_of.get((sentence.article_id, sentence.start))
+            groups[same_claim.id if same_claim else f"{aid}:{sentence.start}"].append(_Dated(t, sentence, dated_from))
 
     entries = [_entry(items, claim_of) for items in groups.values()]
     dated = _merge_same_event([e for e in entries if e.date is not None])

@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - dask is a dependency, but say so plain
     WorkerPlugin = object  # type: ignore[assignment,misc]
 
 
-class EnricherPlugin(WorkerPlugin):  # type: ignore[misc,valid-type]
+class EnricherPlugin(WorkerPlugin):
     """Loads the enricher once on every worker, when it joins, so batches never pay for it."""
 
     name = "storyline-enricher"
@@ -56,6 +56,7 @@ class DaskEngine(Engine):
             raise StorylineError("the dask engine needs dask.distributed: pip install 'dask[distributed]'")
         self.scheduler = scheduler
         self._cluster = None
+        self.client: Any = None
         try:
             if scheduler:
                 self.client = Client(scheduler, timeout="30s")

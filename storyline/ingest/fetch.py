@@ -50,7 +50,7 @@ def check_address(url: str, settings: Settings) -> None:
     except (socket.gaierror, UnicodeError) as exc:
         raise InputError(url, f"cannot resolve host {parts.hostname!r} ({exc})") from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not address.is_global or address.is_multicast:
             raise InputError(
                 url,

@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from storyline.ingest import patterns
 from storyline.ingest.identity import article_id, normalise_for_identity
@@ -85,7 +85,7 @@ def _parse_timestamp(match: re.Match[str]) -> datetime | None:
     except ValueError:
         return None
     # A bare timestamp carries no zone; UTC is the documented assumption.
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def clean_text(

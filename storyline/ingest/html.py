@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -170,7 +170,7 @@ def parse_datetime(value: str | None) -> datetime | None:
             parsed = datetime.fromisoformat(text[:10])
         except ValueError:
             return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 # --- titles ---------------------------------------------------------------------------------
@@ -326,8 +326,8 @@ def extract_page(data: bytes | str, *, url: str | None = None, content_type: str
     title = _choose_title([ld_title, meta_title, getattr(doc, "title", None)], headings, outlet, page_url)
 
     authors = _clean_authors(ld_authors, outlet) or _clean_authors(meta_authors, outlet)
-    if not authors and getattr(doc, "author", None):
-        authors = _clean_authors(_AUTHOR_SPLIT.split(doc.author), outlet)
+    if not authors and (doc_author := getattr(doc, "author", None)):
+        authors = _clean_authors(_AUTHOR_SPLIT.split(doc_author), outlet)
 
     published = ld_date or meta_date
     if published is None:

@@ -63,7 +63,7 @@ class Relater:
                         relations.append(rewrite)
         self.clusterer.flush()
         # A regroup may give a story merged away earlier in this batch its id back: that one lives.
-        gone = {sid: None for sid in gone if (found := self.clusterer.profile(sid)) is None or found.id != sid}
+        gone = {sid: None for sid in gone if (profile := self.clusterer.profile(sid)) is None or profile.id != sid}
         # A story merged into another is returned empty: the store then drops it.
         stories = [Story(id=story_id, article_ids=[]) for story_id in gone]
         done: set[str] = set(gone)

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from storyline.models import Brief, Discrepancy
+from storyline.models import Article, Brief, Discrepancy, EnrichedArticle
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
 MAX_CLAIMS_SHOWN = 12
@@ -89,11 +89,11 @@ def brief_to_markdown(brief: Brief) -> str:
             out.append(f"- {md_escape(c.text)} {_cite(labels, c.article_ids)} ({_sources(c.independent_sources)})")
     if brief.timeline:
         out += ["", "## Timeline", ""]
-        for ev in brief.timeline:
-            when = ev.date.isoformat() if ev.date else "undated"
-            exprs = ", ".join(f"“{md_escape(t.span.text)}” → {t.resolved.isoformat() if t.resolved else 'unresolved'}" for t in ev.expressions)
-            dated = f"; dated from {_cite(labels, ev.dated_from)}, which report the same event" if ev.dated_from else ""
-            out.append(f"- {when}: {md_escape(ev.text)} {_cite(labels, ev.article_ids)} ({exprs}{dated})")
+        for entry in brief.timeline:
+            when = entry.date.isoformat() if entry.date else "undated"
+            exprs = ", ".join(f"“{md_escape(t.span.text)}” → {t.resolved.isoformat() if t.resolved else 'unresolved'}" for t in entry.expressions)
+            dated = f"; dated from {_cite(labels, entry.dated_from)}, which report the same event" if entry.dated_from else ""
+            out.append(f"- {when}: {md_escape(entry.text)} {_cite(labels, entry.article_ids)} ({exprs}{dated})")
     out += ["", "## Entities", ""]
     for ent in brief.entities:
         variants = f" (also {md_escape(', '.join(ent.variants))})" if ent.variants else ""
@@ -181,12 +181,12 @@ def print_brief(brief: Brief, console: Console) -> None:
             console.print(line)
     if brief.timeline:
         _heading(console, "Timeline")
-        for ev in brief.timeline:
-            line = Text((ev.date.isoformat() if ev.date else "undated") + "  ", style="bold")
-            line.append(ev.text)
-            line.append(" " + _cite(labels, ev.article_ids), style="cyan")
-            exprs = ", ".join(f"“{t.span.text}” → {t.resolved.isoformat() if t.resolved else 'unresolved'}" for t in ev.expressions)
-            dated = f"; dated from {_cite(labels, ev.dated_from)}, which report the same event" if ev.dated_from else ""
+        for entry in brief.timeline:
+            line = Text((entry.date.isoformat() if entry.date else "undated") + "  ", style="bold")
+            line.append(entry.text)
+            line.append(" " + _cite(labels, entry.article_ids), style="cyan")
+            exprs = ", ".join(f"“{t.span.text}” → {t.resolved.isoformat() if t.resolved else 'unresolved'}" for t in entry.expressions)
+            dated = f"; dated from {_cite(labels, entry.dated_from)}, which report the same event" if entry.dated_from else ""
             line.append(f" ({exprs}{dated})", style="dim")
             console.print(line)
     console.print()
@@ -210,6 +210,14 @@ def print_brief(brief: Brief, console: Console) -> None:
             ref.id,
         )
     console.print(articles)
+
+
+def article_to_jsonl(article: Article, story_id: str | None = None, enriched: EnrichedArticle | None = None) -> str:
+    """One article as a JSON line: every stored field, its story, and optionally its enrichment."""
+    record = article.as_dict() | {"story_id": story_id}
+    if enriched is not None:
+        record["enrichment"] = {key: value for key, value in enriched.as_dict().items() if key != "article"}
+    return json.dumps(record, ensure_ascii=False)
 
 
 def _kind(d: Discrepancy) -> str:

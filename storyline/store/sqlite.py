@@ -12,7 +12,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -217,14 +217,14 @@ def _index_enrichment(db: sqlite3.Connection, article_id: str, enrichment: dict[
 
 def now_precise() -> str:
     """UTC now with microseconds: change times must order two cycles that run within one second."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def iso_utc(value: datetime) -> str:
     """``value`` in the form change times are stored in (naive means UTC), so strings compare as times."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 @migration("0008_watch")
@@ -295,7 +295,7 @@ def fts_query(text: str) -> str | None:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _dump(record: Any) -> str:
@@ -365,9 +365,15 @@ class Store:
     # --- articles -------------------------------------------------------------------------
 
     def find_existing(self, article: Article) -> str | None:
-        """The id of a stored article with the same content (or the same URL), if any."""
+        """The id of a stored article with the same content (or the same URL), if any.
+
+        A record whose source id is a stored article's id is that article coming back (an export
+        ingested again): its text lost lines learnt from its outlet, so its content id differs.
+        """
+        source_id = article.metadata.get("source_id")
         row = self.db.execute(
-            "SELECT id FROM articles WHERE id = ? OR (url IS NOT NULL AND url = ?)", (article.id, article.url)
+            "SELECT id FROM articles WHERE id = ? OR id = ? OR (url IS NOT NULL AND url = ?)",
+            (article.id, source_id if isinstance(source_id, str) else None, article.url),
         ).fetchone()
         return row[0] if row else None
 
@@ -399,7 +405,7 @@ class Store:
     def iter_articles(self, ids: Iterable[str] | None = None) -> Iterator[Article]:
         """Articles in ingest order (all of them, or those with ``ids``)."""
         if ids is None:
-            rows = self.db.execute("SELECT record FROM articles ORDER BY seq")
+            rows: Iterable[sqlite3.Row] = self.db.execute("SELECT record FROM articles ORDER BY seq")
         else:
             wanted = list(ids)
             rows = self._select_in("SELECT record FROM articles WHERE id IN ({}) ORDER BY seq", wanted)
@@ -435,7 +441,7 @@ class Store:
         """Enriched articles in ingest order (articles never enriched are skipped)."""
         sql = "SELECT a.record, e.record FROM articles a JOIN enrichments e ON e.article_id = a.id"
         if ids is None:
-            rows = self.db.execute(sql + " ORDER BY a.seq")
+            rows: Iterable[sqlite3.Row] = self.db.execute(sql + " ORDER BY a.seq")
         else:
             rows = self._select_in(sql + " WHERE a.id IN ({}) ORDER BY a.seq", list(ids))
         for article_json, enrichment_json in rows:

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -127,7 +127,7 @@ class Watcher:
     def cycle(self) -> CycleReport:
         """Poll every source once and store what changed."""
         self.cycles += 1
-        report = CycleReport(number=self.cycles, started=datetime.now(timezone.utc))
+        report = CycleReport(number=self.cycles, started=datetime.now(UTC))
         start = time.perf_counter()
         store = self.sl.store
         sources, errors = expand_sources(self.source_names(), self.sl.settings, self.client, self.polite)

@@ -84,6 +84,7 @@ main()
 """
 
 
+@pytest.mark.slow  # about a minute on 2 cores: `make test SLOW=1` (CI) runs it
 def test_a_store_built_on_a_dask_cluster_equals_one_built_locally(tmp_path):
     corpus = polnear_jsonl(tmp_path / "polnear.jsonl", 200)
     # One hash seed for every process, so that this test is about the engines: a set-order

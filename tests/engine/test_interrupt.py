@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
-import time
 from pathlib import Path
 
 import psutil
@@ -14,20 +14,33 @@ import pytest
 
 from tests.engine.corpus import PYTHON, cli_env, polnear_jsonl
 
-# The real CLI, with a pipeline made slow on purpose (sentences, then 30 ms per article) so
-# that the kill reliably lands mid-run, on the worker pool path (2 processes).
-SLOW_CLI = """
-import time, sys
+# The real CLI on the worker pool path (2 processes), with a hook that signals the ingest
+# process itself while it stores its KILL_AT-th article: inside the transaction of the fourth
+# batch, after three batches were committed. No sleeps, no timing luck: the signal always lands
+# at the same place, and the pids of the pool's workers are written first so the test can check
+# that they went with it.
+INTERRUPTING_CLI = """
+import multiprocessing, os, signal, sys
 import storyline.api
-from storyline.enrich.registry import component
 from storyline.settings import Settings
+from storyline.store import Store
 
-@component("test_slow_step", requires=("record.sentences",))
-def test_slow_step(doc, record, settings):
-    time.sleep(0.03)
+sig, kill_at, pid_file = int(sys.argv.pop(1)), int(sys.argv.pop(1)), sys.argv.pop(1)
+add_article = Store.add_article
+calls = 0
 
+def add_article_then_signal(self, article):
+    global calls
+    calls += 1
+    if calls == kill_at:
+        with open(pid_file, "w") as f:
+            f.write(" ".join(str(p.pid) for p in multiprocessing.active_children()))
+        os.kill(os.getpid(), sig)
+    return add_article(self, article)
+
+Store.add_article = add_article_then_signal
 storyline.api.DEFAULT_SETTINGS = Settings(
-    enrich_components=("sentences", "test_slow_step"), batch_size=10, workers=2, parallel_min_articles=50
+    enrich_components=("sentences",), batch_size=10, workers=2, parallel_min_articles=50
 )
 from storyline.cli import main
 sys.argv[0] = "storyline"
@@ -35,36 +48,23 @@ main()
 """
 
 N = 200
+BATCH = 10
+KILL_AT = 3 * BATCH + 5
 
 
-def _ingest(db: Path, corpus: Path) -> subprocess.Popen:
+def _ingest(db: Path, corpus: Path, sig: int = 0, kill_at: int = 0, pid_file: Path | None = None) -> subprocess.Popen:
     return subprocess.Popen(
-        [PYTHON, "-c", SLOW_CLI, "--db", str(db), "ingest", "-q", str(corpus)],
+        [PYTHON, "-c", INTERRUPTING_CLI, str(int(sig)), str(kill_at), str(pid_file or os.devnull), "--db", str(db), "ingest", "-q", str(corpus)],
         env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
 
 def _count(db: Path) -> int:
-    if not db.exists():
-        return 0
     con = sqlite3.connect(db, timeout=30)
     try:
         return con.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-    except sqlite3.OperationalError:  # the schema is not there yet
-        return 0
     finally:
         con.close()
-
-
-def _wait_for_articles(db: Path, proc: subprocess.Popen, at_least: int, timeout: float = 120) -> int:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "the ingest finished before it could be interrupted: " + proc.stderr.read()[-1000:]
-        stored = _count(db)
-        if stored >= at_least:
-            return stored
-        time.sleep(0.05)
-    raise AssertionError("the ingest stored nothing in time")
 
 
 @pytest.fixture(scope="module")
@@ -96,24 +96,27 @@ def _assert_every_article_stored_once(db: Path) -> None:
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["sigint", "sigkill"])
 def test_interrupted_ingest_then_rerun_stores_every_article_once(tmp_path, corpus, sig):
-    db = tmp_path / "store.db"
-    proc = _ingest(db, corpus)
-    _wait_for_articles(db, proc, at_least=30)
-    workers = psutil.Process(proc.pid).children(recursive=True)
-    proc.send_signal(sig)
-    _, stderr = proc.communicate(timeout=60)
+    db, pid_file = tmp_path / "store.db", tmp_path / "workers.pid"
+    proc = _ingest(db, corpus, sig, KILL_AT, pid_file)
+    _, stderr = proc.communicate(timeout=300)
     assert proc.returncode != 0
     if sig == signal.SIGINT:
         assert "Traceback" not in stderr, stderr[-2000:]
         assert proc.returncode == 130 and "interrupted:" in stderr and "run the same command again" in stderr
+    else:
+        assert proc.returncode == -signal.SIGKILL
     # Worker processes go with the ingest process, even when it was killed outright.
+    pids = [int(pid) for pid in pid_file.read_text().split()]
+    assert pids, "the pool had no workers: the pool path was not taken"
+    workers = [psutil.Process(pid) for pid in pids if psutil.pid_exists(pid)]
     _, alive = psutil.wait_procs(workers, timeout=15)
     assert not alive
+    # The three committed batches stay; the open one, signalled mid-transaction, is rolled back whole.
     stored = _count(db)
-    assert 0 < stored < N, "the kill did not land mid-run"
+    assert stored == 3 * BATCH
 
     rerun = _ingest(db, corpus)
-    out, err = rerun.communicate(timeout=180)
+    out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err[-2000:]
     assert f"{N - stored} ingested, {stored} duplicates, 0 failed" in out
     _assert_every_article_stored_once(db)

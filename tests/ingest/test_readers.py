@@ -187,3 +187,34 @@ def test_gzip_bomb_is_refused(tmp_path):
     bomb.write_bytes(gzip.compress(b" " * (3 * 1024 * 1024)))
     _, (error,) = _read(bomb, settings=Settings(max_file_bytes=1024 * 1024))
     assert "decompresses to over" in error.reason
+
+
+# Cases `python -m bench reliability` found: each was a traceback, or a message over several lines.
+
+
+def test_a_jsonl_line_nested_too_deeply_is_one_error_and_the_others_are_read(tmp_path):
+    good = json.dumps({"text": "The minister said the talks in Geneva were productive. " * 5})
+    nested = '{"text": "x", "deep": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(good + "\n" + nested + "\n", encoding="utf-8")
+    articles, (error,) = _read(path)
+    assert len(articles) == 1
+    assert error.source.endswith(":2") and "nested too deeply" in error.reason
+
+
+def test_a_feed_whose_xml_declaration_cannot_be_decoded_is_one_error(tmp_path):
+    path = tmp_path / "feed.xml"
+    path.write_bytes(b'<?xml version="1.0" encoding="\x89\xfe"?><rss version="2.0"><channel><title>t</title><item><title>a</title></item></channel></rss>')
+    _, (error,) = _read(path)
+    assert "not a readable feed" in error.reason and "\n" not in str(error)
+
+
+def test_a_damaged_archive_is_named_in_one_line_and_warcio_prints_nothing(tmp_path, news_warc, capfd):
+    # One gzip member around two records: warcio refuses it with a message of several lines.
+    plain = gzip.decompress(news_warc.read_bytes())
+    damaged = tmp_path / "single-member.warc.gz"
+    damaged.write_bytes(gzip.compress(plain + plain))
+    _, errors = _read(damaged)
+    assert errors and all("\n" not in str(e) for e in errors)
+    assert "damaged archive" in errors[-1].reason
+    assert capfd.readouterr().err == ""

@@ -41,14 +41,14 @@ def aligned_pairs(table: SentenceTable, relations: Sequence[Relation] = (), even
     """
     event_of = event_of or {}
     rows: dict[str, list[int]] = defaultdict(list)
-    for i, span in enumerate(table.spans):
-        rows[span.article_id].append(i)
+    for row, span in enumerate(table.spans):
+        rows[span.article_id].append(row)
     row_of = {(s.article_id, s.start, s.end): i for i, s in enumerate(table.spans)}
     given: set[tuple[int, int]] = set()
     rewrites = {frozenset((r.article_id, r.other_id)) for r in relations if r.kind in FAMILY_KINDS}
     for rel in relations:
-        for a, b in rel.evidence:
-            i, j = row_of.get((a.article_id, a.start, a.end)), row_of.get((b.article_id, b.start, b.end))
+        for one, other in rel.evidence:
+            i, j = row_of.get((one.article_id, one.start, one.end)), row_of.get((other.article_id, other.start, other.end))
             if i is not None and j is not None:
                 given.add((min(i, j), max(i, j)))
 

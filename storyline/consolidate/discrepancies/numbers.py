@@ -27,7 +27,7 @@ _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _NUMBER = re.compile(r"(\$|€|£)?\b(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion))?(?:-|\s+)([a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)?")
 _UNIT_STOP = {"and", "or", "of", "to", "the", "in", "on", "at", "a", "an", "for", "from", "with", "by", "per", "percent", "were", "was", "are", "is", "have", "has", "more"}
 _QUALIFIER = re.compile(r"\b(over|more than|at least|nearly|almost|about|around|approximately|some|up to|fewer than|less than|under|roughly)\s*$", re.IGNORECASE)
-VAGUE = {
+VAGUE: dict[str, tuple[float, float]] = {
     "a few": (2, 5), "several": (3, 9), "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999),
     "thousands": (2000, 9999), "tens of thousands": (20000, 99999), "many": (2, math.inf),
     "numerous": (5, math.inf), "multiple": (2, math.inf),
@@ -146,8 +146,8 @@ def sentence_quantities(record: EnrichedArticle, sentence: Span, numbers: Sequen
         before = _QUALIFIER.search(text[max(0, n.span.start - 16) : n.span.start])
         q = inside.group(1) if inside else before.group(1) if before else ""
         low, high = _range(float(n.value), q)
-        start = before.start(1) + max(0, n.span.start - 16) if before and not inside else n.span.start
-        out.append(Quantity(Span(n.span.article_id, start, n.span.end, text[start : n.span.end]), key, low, high, float(n.value)))
+        begin = before.start(1) + max(0, n.span.start - 16) if before and not inside else n.span.start
+        out.append(Quantity(Span(n.span.article_id, begin, n.span.end, text[begin : n.span.end]), key, low, high, float(n.value)))
     return out
 
 

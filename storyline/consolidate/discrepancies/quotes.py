@@ -32,7 +32,7 @@ def speaker_discrepancies(groups: Sequence[QuoteGroup], canonical: Canonical, fa
     for group in groups:
         by_speaker: dict[str, list[Span]] = defaultdict(list)
         for occ in group.occurrences:
-            if occ.speaker and canonical.label_of.get(occ.speaker) == "PERSON" and _named(occ.speaker_span):
+            if occ.speaker and canonical.label_of.get(occ.speaker) == "PERSON" and occ.speaker_span is not None and _named(occ.speaker_span):
                 name = next((n for n in by_speaker if _same_person(n, occ.speaker)), occ.speaker)
                 by_speaker[name].append(occ.speaker_span)
         if len(by_speaker) < 2 or len({s.article_id for spans in by_speaker.values() for s in spans}) < 2:
@@ -56,9 +56,9 @@ _PRONOUN = re.compile(r"^(?:he|she|they|it|we|i|him|her|them)$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"[’']s\s+\w")
 
 
-def _named(span: Span | None) -> bool:
+def _named(span: Span) -> bool:
     """A speaker written as a name: not a pronoun resolved by guess, not "Reid's rep" (the rep speaks)."""
-    return span is not None and not _PRONOUN.match(span.text.strip()) and not _POSSESSIVE.search(span.text)
+    return not _PRONOUN.match(span.text.strip()) and not _POSSESSIVE.search(span.text)
 
 
 def _same_person(a: str, b: str) -> bool:

@@ -64,7 +64,7 @@ def role_discrepancies(entities: Sequence[BriefEntity], families: Families) -> l
             continue
         built = []
         for _, items in sorted(sides.items(), key=lambda kv: -len(kv[1])):
-            words = defaultdict(int)
+            words: dict[str, int] = defaultdict(int)
             for text, _ in items:
                 words[text] += 1
             value = max(words, key=lambda w: (words[w], -len(w)))

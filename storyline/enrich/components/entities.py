@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Set as AbstractSet
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -99,8 +100,8 @@ def entities(doc: Doc, record: EnrichedArticle, settings: Settings) -> None:
     article_id = record.article.id
     text = record.article.text
     found: list[tuple[int, int, str, str]] = []
-    for ent in doc.ents:
-        ent = _trim(ent)
+    for raw in doc.ents:
+        ent = _trim(raw)
         if ent is None or ent.label_ not in KEPT_LABELS:
             continue
         name = clean_name(ent.text)
@@ -205,7 +206,7 @@ def looks_like_place_word(name: str) -> bool:
     return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not any(w.lower() in _ORG_WORDS for w in words)
 
 
-def vote_labels(found: list[tuple[int, int, str, str]], places: set[str] = frozenset()) -> list[tuple[int, int, str, str]]:
+def vote_labels(found: list[tuple[int, int, str, str]], places: AbstractSet[str] = frozenset()) -> list[tuple[int, int, str, str]]:
     """Give every mention of one surface form the majority label of that form in the article.
 
     Within one article a name means one thing, but the small model tags "Kyiv" as a place

@@ -18,7 +18,8 @@ from storyline.settings import Settings
 
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-WORD_VALUES = {w: i for i, w in enumerate(_UNITS)} | {w: 10 * (i + 2) for i, w in enumerate(_TENS)}
+WORD_VALUES: dict[str, float] = {w: i for i, w in enumerate(_UNITS)}
+WORD_VALUES |= {w: 10 * (i + 2) for i, w in enumerate(_TENS)}
 WORD_VALUES |= {"a": 1, "an": 1, "dozen": 12, "dozens": 12, "half": 0.5}
 SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
 CURRENCIES = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP", "hryvnias": "UAH", "rubles": "RUB", "roubles": "RUB"}

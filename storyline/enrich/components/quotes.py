@@ -96,12 +96,12 @@ def find_marked(text: str) -> list[Marked]:
                 s = base + i + 1 + (len(content) - len(content.lstrip(_PAD + " \t\r\xa0")))
                 m = Marked(base + i, base + end, s, s + len(stripped), single=opener == "single")
                 m.continued = pending_continue and first_in_para and not para[:i].strip()
+                stray = False
                 if close is None:
                     nxt_para = next((p for p in paragraphs[p_index + 1 :] if p.strip()), "")
                     m.continues = nxt_para.lstrip()[:1] in _DOUBLE_OPEN
-                    if not m.continues and len(stripped.split()) < 4:
-                        m = None  # a stray mark, not a quote
-                if m is not None:
+                    stray = not m.continues and len(stripped.split()) < 4  # a stray mark, not a quote
+                if not stray:
                     found.append(m)
             first_in_para = False
             i = end + 1
@@ -344,7 +344,7 @@ def extract_quotes(doc: Doc, record: EnrichedArticle) -> list[Quote]:
             in_quote[t.i] = True
 
     attributions: list[Attribution | None] = []
-    for index, m in enumerate(marked):
+    for m in marked:
         span = tok_of.get(id(m))
         attributions.append(_attribute(doc, m, span, in_quote, resolver, text) if span is not None else None)
         att = attributions[-1]
@@ -525,10 +525,10 @@ def _share_cues(marked: list[Marked], atts: list[Attribution | None], text: str)
             chain = [i]
             chains.append(chain)
     for ch in chains:
-        cued = [atts[i] for i in ch if atts[i] is not None and atts[i].cue is not None]
+        cued = [att for i in ch if (att := atts[i]) is not None and att.cue is not None]
         if cued and len(ch) > 1:
             for i in ch:
-                if atts[i] is None or atts[i].cue is None:
+                if (att := atts[i]) is None or att.cue is None:
                     atts[i] = Attribution(cued[0].cue, cued[0].cue_end, cued[0].speaker, cued[0].speaker_span)
     # "“…,” Rubio said. “…”": the second part shares the cue placed between the two.
     for i in range(1, len(marked)):
@@ -543,13 +543,13 @@ def _share_cues(marked: list[Marked], atts: list[Attribution | None], text: str)
         atts[i] = Attribution(prev.cue, prev.cue_end, prev.speaker, prev.speaker_span, tokens_after=True)
     # An uncued quote next to quotes of one speaker (this paragraph or the one before) inherits it.
     for i, m in enumerate(marked):
-        if atts[i] is not None and atts[i].cue is not None:
+        if (att := atts[i]) is not None and att.cue is not None:
             continue
         near = []
         for j in (i - 1, i + 1):
-            if 0 <= j < len(marked) and atts[j] is not None and atts[j].cue is not None and atts[j].speaker:
+            if 0 <= j < len(marked) and (other := atts[j]) is not None and other.cue is not None and other.speaker:
                 gap = text[min(marked[j].close, m.close) : max(marked[j].open, m.open)]
                 if gap.count("\n") <= 1:
-                    near.append((atts[j].speaker, atts[j].speaker_span))
+                    near.append((other.speaker, other.speaker_span))
         if near and len({name for name, _ in near}) == 1:
             atts[i] = Attribution(speaker=near[0][0], speaker_span=near[0][1], inferred=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 import feedparser
@@ -84,7 +84,7 @@ def _when(entry: Any) -> datetime | None:
     if not parsed:
         return None
     # feedparser normalises to UTC struct_time.
-    return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
+    return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
 
 
 def _authors(entry: Any) -> list[str]:
@@ -106,7 +106,10 @@ def _full_content(entry: Any) -> str | None:
 
 def parse_feed(data: bytes, name: str) -> Any:
     """feedparser's result, or `InputError` when the bytes are not a feed."""
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    except Exception as exc:  # feedparser's own failures on damaged bytes (e.g. an undecodable XML declaration)
+        raise InputError(name, f"not a readable feed ({type(exc).__name__}: {exc})") from None
     version = parsed.get("version")
     if not parsed.entries:
         if looks_like_html(data[:4096]) and not version:

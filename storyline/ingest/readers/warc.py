@@ -7,7 +7,11 @@ are kept.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
+from collections.abc import Iterator
+from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -21,6 +25,22 @@ from storyline.settings import Settings
 
 _SUFFIXES = {".warc", ".warc.gz", ".arc", ".arc.gz"}
 
+# warcio warns of every malformed header on stderr; the damaged-archive line says it once.
+logging.getLogger("warcio").setLevel(logging.ERROR)
+
+
+def _quiet(records: Iterator[Any]) -> Iterator[Any]:
+    """``records``, with what warcio writes straight to stderr (a line per wrong Content-Length) dropped.
+
+    Only the calls into warcio are redirected, never the consumer's code between records."""
+    while True:
+        with contextlib.redirect_stderr(io.StringIO()):
+            try:
+                record = next(records)
+            except StopIteration:
+                return
+        yield record
+
 
 def _sniff(source: Source) -> bool:
     head = source.head(64)
@@ -32,7 +52,7 @@ def read_warc(source: Source, settings: Settings) -> ReadResult:
     pages = records = 0
     stream = io.BytesIO(source.raw)
     try:
-        for record in ArchiveIterator(stream, arc2warc=True, check_digests=False):
+        for record in _quiet(iter(ArchiveIterator(stream, arc2warc=True, check_digests=False))):
             records += 1
             if record.rec_type != "response" or record.http_headers is None:
                 continue
@@ -43,7 +63,8 @@ def read_warc(source: Source, settings: Settings) -> ReadResult:
             captured = parse_datetime(record.rec_headers.get_header("WARC-Date"))
             where = f"{source.name} record {records} ({uri})"
             try:
-                payload = record.content_stream().read(settings.max_file_bytes + 1)
+                with contextlib.redirect_stderr(io.StringIO()):  # warcio prints decompression errors too
+                    payload = record.content_stream().read(settings.max_file_bytes + 1)
             except Exception as exc:  # noqa: BLE001 - warcio surfaces zlib/chunking errors raw
                 yield InputError(where, f"damaged payload ({type(exc).__name__}: {exc})")
                 continue

@@ -172,7 +172,7 @@ class Pages:
         return self.call(views.search_page, q, kind=kind, limit=limit, offset=offset, base="/api/search")
 
 
-NOT_FOUND = {404: {"description": "No such story, article or entity"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such story, article or entity"}}
 
 
 def create_app(db: str | Path, *, settings: Settings | None = None) -> FastAPI:

@@ -7,7 +7,7 @@ escaped by the XML serialiser, never pasted into markup.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from feedgen.feed import FeedGenerator
@@ -19,9 +19,9 @@ ATOM_ENTRIES = 50
 
 def _when(value: str | None) -> datetime:
     if not value:
-        return datetime(1970, 1, 1, tzinfo=timezone.utc)
+        return datetime(1970, 1, 1, tzinfo=UTC)
     parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def stories_atom(sl: Storyline, base_url: str, *, since: datetime | None = None, limit: int = ATOM_ENTRIES) -> bytes:
@@ -33,7 +33,7 @@ def stories_atom(sl: Storyline, base_url: str, *, since: datetime | None = None,
     feed.title("Storyline: new and updated stories")
     feed.link(href=f"{base_url}/stories.atom", rel="self")
     feed.link(href=f"{base_url}/", rel="alternate")
-    feed.updated(max((_when(c["updated_at"]) for c in changes), default=datetime.now(timezone.utc)))
+    feed.updated(max((_when(c["updated_at"]) for c in changes), default=datetime.now(UTC)))
     for change in reversed(changes):  # feedgen prepends: the newest ends up first
         story = change["story"]
         outlets = sorted({a.outlet for a in sl.store.iter_articles(story.article_ids) if a.outlet})

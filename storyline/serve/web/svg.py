@@ -85,7 +85,7 @@ def timeline(items: list[TimelineItem], *, width: int = 960) -> Timeline | None:
         w = len(label) * CHAR_WIDTH + 10
         anchor = "start" if x + w <= width else "end"
         lo, hi = (x, x + w) if anchor == "start" else (x - w, x)
-        for lane_no, lane in enumerate(lanes):
+        for lane in lanes:
             if all(hi < a or lo > b for a, b in lane):
                 lane.append((lo, hi))
                 break

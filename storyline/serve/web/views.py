@@ -681,7 +681,7 @@ def segment(text: str, layers: dict[str, list[tuple[int, int, Any]]]) -> list[tu
     starts: dict[int, list[tuple[str, int, Any]]] = defaultdict(list)
     cuts = {0, length}
     for kind, spans in layers.items():
-        for i, (start, end, payload) in enumerate(spans):
+        for start, end, payload in spans:
             start, end = max(0, start), min(length, end)
             if start >= end:
                 continue
