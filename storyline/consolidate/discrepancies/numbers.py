@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storyline.consolidate.claims import SentenceTable
-from storyline.consolidate.common import Families, SentenceIndex, UnionFind, normalize
+from storyline.consolidate.common import Families, SentenceIndex, normalize
 from storyline.consolidate.discrepancies.alignment import AlignedPair
-from storyline.consolidate.discrepancies.sides import better, side, support_bonus
+from storyline.consolidate.discrepancies.sides import better, same_fact, side, support_bonus
 from storyline.models import Discrepancy, EnrichedArticle, NumberMention, Span
 
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
@@ -197,16 +197,9 @@ def number_discrepancies(
                 continue  # "several" against "nine grandchildren": vaguer, not different, except for a toll
             found.append((qa.key, qa, qb, pair.left, pair.right))
 
-    # One discrepancy per quantity: observations sharing a sentence are one fact.
-    uf = UnionFind(str(i) for i in range(len(found)))
-    first_row: dict[tuple[str, int], int] = {}
-    for i, (key, _, _, ra, rb) in enumerate(found):
-        for row in (ra, rb):
-            j = first_row.setdefault((key, row), i)
-            uf.union(str(i), str(j))
     out = []
-    for group in uf.groups():
-        items = [found[int(g)] for g in group]
+    for group in same_fact([(key, ra, rb) for key, _, _, ra, rb in found]):
+        items = [found[i] for i in group]
         key = items[0][0]
         values: dict[str, list[Quantity]] = defaultdict(list)
         for _, qa, qb, _, _ in items:

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storyline.consolidate.claims import SentenceTable
-from storyline.consolidate.common import Families, UnionFind, normalize
+from storyline.consolidate.common import Families, normalize
 from storyline.consolidate.discrepancies.alignment import AlignedPair
-from storyline.consolidate.discrepancies.sides import better, side, support_bonus
+from storyline.consolidate.discrepancies.sides import better, gist, same_fact, side, support_bonus
 from storyline.consolidate.entities import PLACE_LABELS, Canonical
 from storyline.consolidate.events import ArticleEvent
 from storyline.models import Discrepancy, EnrichedArticle, Span
@@ -145,14 +145,9 @@ def place_discrepancies(
             continue  # independent reports name different places in one sentence for different details
         found.append((a, b, pair.left, pair.right, bool(same or vaguer)))
 
-    uf = UnionFind(str(i) for i in range(len(found)))
-    first: dict[int, int] = {}
-    for i, (_, _, ra, rb, _) in enumerate(found):
-        for row in (ra, rb):
-            uf.union(str(i), str(first.setdefault(row, i)))
     out = []
-    for group in uf.groups():
-        items = [found[int(g)] for g in group]
+    for group in same_fact([("place", ra, rb) for _, _, ra, rb, _ in found]):
+        items = [found[i] for i in group]
         values: dict[str, list[Span]] = defaultdict(list)
         for a, b, _, _, _ in items:
             for p in (a, b):
@@ -165,7 +160,7 @@ def place_discrepancies(
         out.append(
             Discrepancy(
                 kind="place",
-                subject="where: " + _gist(sentence),
+                subject="where: " + gist(sentence),
                 description="The same fact is placed " + " and ".join(f"“{s.value}”" for s in built) + (" (one is vaguer or wider)." if precision else "."),
                 severity=(0.45 if precision else 0.75) + support_bonus(built, len(families.groups)),
                 sides=built,
@@ -175,7 +170,3 @@ def place_discrepancies(
         )
     return out
 
-
-def _gist(sentence: str, words: int = 10) -> str:
-    tokens = sentence.split()
-    return " ".join(tokens[:words]) + ("…" if len(tokens) > words else "")

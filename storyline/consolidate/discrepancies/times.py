@@ -14,9 +14,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from storyline.consolidate.claims import SentenceTable
-from storyline.consolidate.common import Families, UnionFind
+from storyline.consolidate.common import Families
 from storyline.consolidate.discrepancies.alignment import AlignedPair
-from storyline.consolidate.discrepancies.sides import better, side, support_bonus
+from storyline.consolidate.discrepancies.sides import better, gist, same_fact, side, support_bonus
 from storyline.models import Discrepancy, EnrichedArticle, Span, TimeMention
 
 _KINDS = {
@@ -57,14 +57,9 @@ def date_discrepancies(
             sb = tb.span if tb else wb[0][1]
             found.append((kind, sa, sb, pair.left, pair.right))
 
-    uf = UnionFind(str(i) for i in range(len(found)))
-    first: dict[tuple[str, int], int] = {}
-    for i, (kind, _, _, ra, rb) in enumerate(found):
-        for row in (ra, rb):
-            uf.union(str(i), str(first.setdefault((kind, row), i)))
     out = []
-    for group in uf.groups():
-        items = [found[int(g)] for g in group]
+    for group in same_fact([(kind, ra, rb) for kind, _, _, ra, rb in found]):
+        items = [found[i] for i in group]
         values: dict[str, list[Span]] = defaultdict(list)
         for kind, sa, sb, _, _ in items:
             for span in (sa, sb):
@@ -77,7 +72,7 @@ def date_discrepancies(
         out.append(
             Discrepancy(
                 kind="date",
-                subject="when: " + _gist(sentence),
+                subject="when: " + gist(sentence),
                 description="The same fact is dated " + " and ".join(f"“{s.value}”" for s in built) + ".",
                 severity=0.7 + support_bonus(built, len(families.groups)),
                 sides=built,
@@ -87,7 +82,3 @@ def date_discrepancies(
         )
     return out
 
-
-def _gist(sentence: str, words: int = 10) -> str:
-    tokens = sentence.split()
-    return " ".join(tokens[:words]) + ("…" if len(tokens) > words else "")

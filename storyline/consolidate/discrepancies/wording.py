@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from storyline.consolidate.claims import SentenceTable
 from storyline.consolidate.common import Families
 from storyline.consolidate.discrepancies.alignment import AlignedPair
-from storyline.consolidate.discrepancies.sides import better, side, support_bonus
+from storyline.consolidate.discrepancies.sides import better, gist, side, support_bonus
 from storyline.consolidate.entities import Canonical
 from storyline.models import Discrepancy, EnrichedArticle, Span
 
@@ -204,7 +204,7 @@ def attribution_discrepancies(
         out.append(
             Discrepancy(
                 kind="attribution",
-                subject="who says: " + _gist(a.text),
+                subject="who says: " + gist(a.text),
                 description=f"The same statement is credited to “{span_a.text}” and to “{span_b.text}”.",
                 severity=(0.65 if contradiction else 0.5) + support_bonus(built, len(families.groups)),
                 sides=built,
@@ -214,7 +214,3 @@ def attribution_discrepancies(
         )
     return out
 
-
-def _gist(sentence: str, words: int = 10) -> str:
-    tokens = sentence.split()
-    return " ".join(tokens[:words]) + ("…" if len(tokens) > words else "")
