@@ -81,12 +81,13 @@ def _anchors(table: SentenceTable, i: int, j: int) -> list[tuple[str, str]]:
     return out
 
 
-def _window(sentence: Span, anchor: str) -> tuple[list[re.Match[str]], int] | None:
+def _window(sentence: Span, anchor: str) -> list[re.Match[str]] | None:
+    """The words around the anchor's first occurrence, or None when it is not written there."""
     tokens = list(_TOKEN.finditer(sentence.text))
     at = next((k for k, t in enumerate(tokens) if anchor in t.group() or t.group() in anchor and t.group()[:1].isdigit()), None)
     if at is None:
         return None
-    return tokens[max(0, at - ANCHOR_WINDOW) : at + ANCHOR_WINDOW + 1], at
+    return tokens[max(0, at - ANCHOR_WINDOW) : at + ANCHOR_WINDOW + 1]
 
 
 def characterisation_discrepancies(table: SentenceTable, pairs: Sequence[AlignedPair], families: Families) -> list[Discrepancy]:
@@ -98,13 +99,14 @@ def characterisation_discrepancies(table: SentenceTable, pairs: Sequence[Aligned
             wa, wb = _window(a, anchor_a), _window(b, anchor_b)
             if wa is None or wb is None:
                 continue
-            ca, cb = _content(wa[0]), _content(wb[0])
+            ca, cb = _content(wa), _content(wb)
             stems_a, stems_b = {_stem(t.group()) for t in ca}, {_stem(t.group()) for t in cb}
             only_a = [t for t in ca if _stem(t.group()) not in stems_b]
             only_b = [t for t in cb if _stem(t.group()) not in stems_a]
             if not only_a or not only_b or not any(_charged(t.group()) for t in only_a + only_b):
                 continue
-            built = [side(_phrase(a, wa[0], only_a), [_cover(a, wa[0], only_a)], families), side(_phrase(b, wb[0], only_b), [_cover(b, wb[0], only_b)], families)]
+            cover_a, cover_b = _cover(a, wa, only_a), _cover(b, wb, only_b)
+            built = [side(cover_a.text, [cover_a], families), side(cover_b.text, [cover_b], families)]
             words_a = ", ".join(t.group() for t in only_a)
             words_b = ", ".join(t.group() for t in only_b)
             out.append(
@@ -129,10 +131,6 @@ def _cover(sentence: Span, window: list[re.Match[str]], words: list[re.Match[str
         start = min(start, anchor_tokens[0].start())
         end = max(end, anchor_tokens[-1].end())
     return Span(sentence.article_id, sentence.start + start, sentence.start + end, sentence.text[start:end])
-
-
-def _phrase(sentence: Span, window: list[re.Match[str]], words: list[re.Match[str]]) -> str:
-    return _cover(sentence, window, words).text
 
 
 # --- who a statement is credited to -----------------------------------------------------------------
