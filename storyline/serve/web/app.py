@@ -25,7 +25,7 @@ from storyline.errors import NotFound
 from storyline.models import Brief
 from storyline.serve.web import changes, views
 from storyline.settings import Settings
-from storyline.store.sqlite import SNIPPET_END, SNIPPET_START
+from storyline.access import SNIPPET_END, SNIPPET_START
 
 STATIC = Path(__file__).parent / "static"
 CONTENT_SECURITY_POLICY = (

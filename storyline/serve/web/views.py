@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -18,7 +18,7 @@ from storyline.api import Storyline
 from storyline.errors import NotFound
 from storyline.models import Article, EnrichedArticle, Relation, RemovedFragment
 from storyline.serve.web import svg
-from storyline.store.sqlite import iso_utc
+from storyline.access import STORY_SORTS, ArticleHit, QuoteHit, EntityHit, iso_utc
 
 MAX_LIMIT = 200
 
@@ -161,8 +161,8 @@ def story_list(
     base: str = "/",
     since: datetime | None = None,
 ) -> StoryListContext:
+    total, rows = sl.story_listing(q=q, outlet=outlet, sort=sort, descending=order == "desc", limit=limit, offset=offset, since=since)
     since_iso = iso_utc(since) if since is not None else None
-    total, rows = sl.store.story_rows(q=q, outlet=outlet, sort=sort, descending=order == "desc", limit=limit, offset=offset, since=since_iso)
     params = {"q": q or None, "outlet": outlet or None, "sort": sort, "order": order, "limit": limit, "since": since_iso}
 
     def url(**changes: Any) -> str:
@@ -171,10 +171,10 @@ def story_list(
 
     sort_urls = {
         key: url(sort=key, order=("asc" if sort == key and order == "desc" else "desc"), offset=None)
-        for key in sl.store.STORY_SORTS
+        for key in STORY_SORTS
     }
     return StoryListContext(
-        stories=[StoryRow(**row, url=story_url(row["id"])) for row in rows],
+        stories=[StoryRow(**asdict(row), url=story_url(row.id)) for row in rows],
         total=total,
         q=q,
         outlet=outlet,
@@ -184,9 +184,9 @@ def story_list(
         offset=offset,
         next_url=url(offset=offset + limit) if offset + limit < total else None,
         prev_url=url(offset=max(0, offset - limit) or None) if offset > 0 else None,
-        outlets=[name for name, _ in sl.store.outlets()],
+        outlets=[name for name, _ in sl.outlets()],
         sort_urls=sort_urls,
-        max_size=max((row["size"] for row in rows), default=1),
+        max_size=max((row.size for row in rows), default=1),
     )
 
 
@@ -310,7 +310,7 @@ def story_page(sl: Storyline, story_id: str) -> StoryContext:
 
     groups = data.get("quote_groups") or []
     if not groups:
-        groups = _quote_groups_from_articles(list(sl.store.iter_enriched([a.id for a in brief.articles])))
+        groups = _quote_groups_from_articles(list(sl.enriched_articles([a.id for a in brief.articles])))
     speakers = _speakers(groups, numbering)
 
     # Claims x outlets: one column per outlet (articles without an outlet get their own).
@@ -625,12 +625,12 @@ def article_page(sl: Storyline, article_id: str, *, hl: str | None = None) -> Ar
         EntityItem(name=name, label=label, url=entity_url(name), mentions=len(ms), roles=sorted({m.role for m in ms if m.role}))
         for (name, label), ms in sorted(mentions.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     ]
-    story_id = sl.store.story_of(article.id)
+    story_id = sl.story_of(article.id)
     relations: list[RelationView] = []
-    related = sl.store.relations_for([article.id])
+    related = sl.relations([article.id])
     if related:
         ids = list(dict.fromkeys([article.id, *(r.article_id for r in related), *(r.other_id for r in related)]))
-        refs = [{"id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published, "url": a.url} for a in sl.store.iter_articles(ids)]
+        refs = [{"id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published, "url": a.url} for a in sl.articles(ids)]
         relations = _relation_views([r.as_dict() for r in related], _Numbering(refs))
     return ArticleContext(
         article=article,
@@ -658,9 +658,7 @@ def article_page(sl: Storyline, article_id: str, *, hl: str | None = None) -> Ar
 
 def _record(sl: Storyline, article_id: str) -> EnrichedArticle:
     """The enriched article, or the bare article when it was never enriched."""
-    full = sl.store.resolve_article_id(article_id)
-    record = next(sl.store.iter_enriched([full]), None)
-    return record if record is not None else EnrichedArticle(article=sl.store.get_article(full))
+    return sl.enriched_or_bare(article_id)
 
 
 def _parse_range(value: str | None, length: int) -> tuple[int, int] | None:
@@ -722,9 +720,9 @@ class ArticleListContext:
 
 
 def article_list(sl: Storyline, *, limit: int = 50, offset: int = 0) -> ArticleListContext:
-    total, rows = sl.store.article_rows(limit=limit, offset=offset)
+    total, rows = sl.article_listing(limit=limit, offset=offset)
     return ArticleListContext(
-        articles=[ArticleRow(**row, page_url=article_url(row["id"])) for row in rows],
+        articles=[ArticleRow(**asdict(row), page_url=article_url(row.id)) for row in rows],
         total=total,
         limit=limit,
         offset=offset,
@@ -746,8 +744,8 @@ def article_detail(sl: Storyline, article_id: str) -> dict[str, Any]:
     record.embedding = None  # large, and of no use to a reader
     return {
         "enriched": record.as_dict(),
-        "story_id": sl.store.story_of(record.article.id),
-        "relations": [r.as_dict() for r in sl.store.relations_for([record.article.id])],
+        "story_id": sl.story_of(record.article.id),
+        "relations": [r.as_dict() for r in sl.relations([record.article.id])],
     }
 
 
@@ -776,18 +774,18 @@ class EntityContext:
 
 
 def entity_page(sl: Storyline, name: str) -> EntityContext:
-    rows = sl.store.entity_articles(name)
+    rows = sl.entity_occurrences(name)
     if not rows:
         raise NotFound(f"no entity {name!r}")
     # The briefs know which spellings are one entity (Andriy/Andrii Yermak): gather them all.
     names = {name}
-    for story_id in dict.fromkeys(s for s in (sl.store.story_of(r["article_id"]) for r in rows) if s):
+    for story_id in dict.fromkeys(s for s in (sl.story_of(r.article_id) for r in rows) if s):
         for ent in sl.brief(story_id).entities:
             if ent.name == name or name in ent.variants:
                 names.update([ent.name, *ent.variants])
-    rows = [r for n in sorted(names - {name}) for r in sl.store.entity_articles(n)] + rows
-    ids = list(dict.fromkeys(r["article_id"] for r in rows))
-    records = list(sl.store.iter_enriched(ids))
+    rows = [r for n in sorted(names - {name}) for r in sl.entity_occurrences(n)] + rows
+    ids = list(dict.fromkeys(r.article_id for r in rows))
+    records = list(sl.enriched_articles(ids))
     numbering = _Numbering([{"id": r.article.id, "outlet": r.article.outlet, "title": r.article.title, "published": r.article.published, "url": r.article.url} for r in records])
 
     roles: dict[tuple[str, str], list[Cite]] = defaultdict(list)
@@ -808,16 +806,16 @@ def entity_page(sl: Storyline, name: str) -> EntityContext:
                 line = quotes.setdefault(q.span.text, QuoteLine(text=q.span.text, variation="exact", independent_sources=0, cites=[]))
                 line.cites.append(numbering.cite(q.span.as_dict()))
                 line.independent_sources = len({c.article_id for c in line.cites})
-    story_ids = list(dict.fromkeys(s for s in (sl.store.story_of(aid) for aid in ids) if s))
+    story_ids = list(dict.fromkeys(s for s in (sl.story_of(aid) for aid in ids) if s))
     stories = []
     for sid in story_ids:
-        story = sl.store.get_story(sid)
+        story = sl.story(sid)
         stories.append(
             StoryRow(
                 id=story.id,
                 title=story.title,
                 size=len(story.article_ids),
-                outlets=sorted({a.outlet for a in sl.store.iter_articles(story.article_ids) if a.outlet}),
+                outlets=sorted({a.outlet for a in sl.articles(story.article_ids) if a.outlet}),
                 first_seen=_iso(story.first_seen),
                 last_seen=_iso(story.last_seen),
                 url=story_url(story.id),
@@ -825,7 +823,7 @@ def entity_page(sl: Storyline, name: str) -> EntityContext:
         )
     return EntityContext(
         name=name,
-        labels=sorted({r["label"] for r in rows}),
+        labels=sorted({r.label for r in rows}),
         variants=sorted(variants, key=str.lower),
         roles=[RoleRow(outlet=o, role=r, cites=c) for (o, r), c in sorted(roles.items())],
         quotes=sorted(quotes.values(), key=lambda q: -len(q.cites)),
@@ -878,8 +876,8 @@ def search_page(sl: Storyline, q: str, *, kind: str = "all", limit: int = 10, of
     sections = []
     next_url = prev_url = None
     for k in kinds:
-        total, rows = getattr(sl.store, f"search_{k}")(q, limit=limit, offset=offset if kind != "all" else 0)
-        hits = [_hit(k, row) for row in rows]
+        total, rows = getattr(sl, f"search_{k}")(q, limit=limit, offset=offset if kind != "all" else 0)
+        hits = [_hit(row) for row in rows]
         more = f"{base}?{urlencode({'q': q, 'kind': k})}" if kind == "all" and total > len(rows) else None
         sections.append(SearchSection(kind=k, total=total, hits=hits, more_url=more))
         if kind != "all":
@@ -890,19 +888,19 @@ def search_page(sl: Storyline, q: str, *, kind: str = "all", limit: int = 10, of
     return SearchContext(q=q, kind=kind, sections=sections, limit=limit, offset=offset, next_url=next_url, prev_url=prev_url)
 
 
-def _hit(kind: str, row: dict[str, Any]) -> SearchHit:
-    if kind == "articles":
-        return SearchHit(kind="article", title=row["title"] or row["article_id"], url=article_url(row["article_id"]), snippet=row["snippet"] or "", detail=row["outlet"] or "")
-    if kind == "quotes":
-        span = {"article_id": row["article_id"], "start": row["start"], "end": row["end"]}
+def _hit(row: ArticleHit | QuoteHit | EntityHit) -> SearchHit:
+    if isinstance(row, ArticleHit):
+        return SearchHit(kind="article", title=row.title or row.article_id, url=article_url(row.article_id), snippet=row.snippet or "", detail=row.outlet or "")
+    if isinstance(row, QuoteHit):
+        span = {"article_id": row.article_id, "start": row.start, "end": row.end}
         return SearchHit(
             kind="quote",
-            title=row["speaker"] or "Unattributed",
+            title=row.speaker or "Unattributed",
             url=span_url(span),
-            snippet=row["snippet"] or "",
-            detail=" · ".join(x for x in (row["outlet"], row["title"]) if x),
+            snippet=row.snippet or "",
+            detail=" · ".join(x for x in (row.outlet, row.title) if x),
         )
-    detail = f"{row['label']} · {row['articles']} article{'s' if row['articles'] != 1 else ''}"
-    if row["roles"]:
-        detail += " · " + "; ".join(row["roles"])
-    return SearchHit(kind="entity", title=row["name"], url=entity_url(row["name"]), snippet="", detail=detail)
+    detail = f"{row.label} · {row.articles} article{'s' if row.articles != 1 else ''}"
+    if row.roles:
+        detail += " · " + "; ".join(row.roles)
+    return SearchHit(kind="entity", title=row.name, url=entity_url(row.name), snippet="", detail=detail)
