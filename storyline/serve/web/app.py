@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from storyline.api import Storyline
 from storyline.errors import NotFound
 from storyline.models import Brief
-from storyline.serve.web import changes, views
+from storyline.serve.web import views
 from storyline.settings import Settings
 from storyline.access import SNIPPET_END, SNIPPET_START
 
@@ -127,18 +127,18 @@ class Pages:
         self,
         request: Request,
         since: datetime | None = Query(None, description="Only stories created or changed at or after this time."),
-        limit: int = Query(changes.ATOM_ENTRIES, ge=1, le=views.MAX_LIMIT),
+        limit: int = Query(views.ATOM_ENTRIES, ge=1, le=views.MAX_LIMIT),
     ) -> Response:
         """An Atom feed of new and updated stories, newest first."""
-        body = self.call(changes.stories_atom, str(request.base_url), since=since, limit=limit)
+        body = self.call(views.stories_atom, str(request.base_url), since=since, limit=limit)
         return Response(body, media_type="application/atom+xml")
 
     def alerts(self) -> HTMLResponse:
-        return self.render("alerts.html", page=self.call(changes.alerts_page, take=False))
+        return self.render("alerts.html", page=self.call(views.alerts_page, take=False))
 
-    def api_alerts(self, peek: bool = Query(False, description="The latest alerts, seen or not, marking nothing.")) -> changes.AlertsContext:
+    def api_alerts(self, peek: bool = Query(False, description="The latest alerts, seen or not, marking nothing.")) -> views.AlertsContext:
         """Watchlist alerts not looked at yet (new stories, quotes, discrepancies); each is returned once."""
-        return self.call(changes.alerts_page, take=not peek)
+        return self.call(views.alerts_page, take=not peek)
 
     def api_story(self, story_id: str) -> JSONResponse:
         """The story's brief, exactly as ``storyline export --format json`` writes it."""
@@ -210,7 +210,7 @@ def create_app(db: str | Path, *, settings: Settings | None = None) -> FastAPI:
         ("/api/entities/{name:path}", pages.api_entity, views.EntityContext, True),
         ("/api/search", pages.api_search, views.SearchContext, True),
         ("/alerts", pages.alerts, None, False),
-        ("/api/alerts", pages.api_alerts, changes.AlertsContext, True),
+        ("/api/alerts", pages.api_alerts, views.AlertsContext, True),
     ]
     for path, endpoint, model, in_schema in routes:
         if in_schema:

@@ -6,13 +6,12 @@ escaped by the XML serialiser, never pasted into markup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, UTC
-from typing import Any
 
 from feedgen.feed import FeedGenerator
 
 from storyline.api import Storyline
+from storyline.serve.web.views.contexts import AlertsContext
 
 ATOM_ENTRIES = 50
 
@@ -47,14 +46,6 @@ def stories_atom(sl: Storyline, base_url: str, *, since: datetime | None = None,
         summary = f"{state}: {len(story.article_ids)} article{'s' if len(story.article_ids) != 1 else ''}"
         entry.summary(summary + (f" from {', '.join(outlets)}" if outlets else ""))
     return feed.atom_str(pretty=True)
-
-
-@dataclass
-class AlertsContext:
-    """Watchlist alerts: on the JSON twin, those not looked at yet (each returned once)."""
-
-    alerts: list[dict[str, Any]]
-    watchlist: list[dict[str, Any]] = field(default_factory=list)
 
 
 def alerts_page(sl: Storyline, *, take: bool) -> AlertsContext:
