@@ -155,7 +155,7 @@ class Pages:
 
     def api_article(self, article_id: str) -> JSONResponse:
         """One article (a unique id prefix is enough) with its annotations, story and relations."""
-        return JSONResponse(self.call(views.article_detail, article_id))
+        return JSONResponse(self.call(views.article_detail, article_id).as_dict())
 
     def api_entity(self, name: str) -> views.EntityContext:
         """One entity across the store: roles by outlet, quotes, stories, articles."""

@@ -12,7 +12,7 @@ from storyline.api import Storyline
 from storyline.models import EnrichedArticle
 from storyline.serve.web.views.story import relation_views
 from storyline.serve.web.views.links import Numbering, article_url, entity_url, safe_http_url, span_url
-from storyline.serve.web.views.contexts import RelationView, Piece, Block, QuoteItem, EntityItem, ArticleContext, ArticleRow, ArticleListContext
+from storyline.serve.web.views.contexts import ArticleDetail, RelationView, Piece, Block, QuoteItem, EntityItem, ArticleContext, ArticleRow, ArticleListContext
 
 
 def article_page(sl: Storyline, article_id: str, *, hl: str | None = None) -> ArticleContext:
@@ -66,8 +66,7 @@ def article_page(sl: Storyline, article_id: str, *, hl: str | None = None) -> Ar
     related = sl.relations([article.id])
     if related:
         ids = list(dict.fromkeys([article.id, *(r.article_id for r in related), *(r.other_id for r in related)]))
-        refs = [{"id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published, "url": a.url} for a in sl.articles(ids)]
-        relations = relation_views([r.as_dict() for r in related], Numbering(refs))
+        relations = relation_views(related, Numbering(list(sl.articles(ids))))
     return ArticleContext(
         article=article,
         story_id=story_id,
@@ -77,7 +76,7 @@ def article_page(sl: Storyline, article_id: str, *, hl: str | None = None) -> Ar
                 text=q.span.text,
                 speaker=q.speaker,
                 speaker_url=entity_url(q.speaker) if q.speaker else None,
-                url=span_url(q.span.as_dict()),
+                url=span_url(q.span),
                 inferred=q.inferred,
             )
             for q in record.quotes
@@ -146,12 +145,8 @@ def article_list(sl: Storyline, *, limit: int = 50, offset: int = 0) -> ArticleL
     )
 
 
-def article_detail(sl: Storyline, article_id: str) -> dict[str, Any]:
+def article_detail(sl: Storyline, article_id: str) -> ArticleDetail:
     record = _record(sl, article_id)
     record.embedding = None  # large, and of no use to a reader
-    return {
-        "enriched": record.as_dict(),
-        "story_id": sl.story_of(record.article.id),
-        "relations": [r.as_dict() for r in sl.relations([record.article.id])],
-    }
+    return ArticleDetail(enriched=record, story_id=sl.story_of(record.article.id), relations=sl.relations([record.article.id]))
 

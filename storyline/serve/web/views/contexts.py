@@ -247,6 +247,10 @@ class ArticleDetail:
     story_id: str | None
     relations: list[Relation]
 
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON the API serves: each record as ``as_dict()`` writes it (the export format)."""
+        return {"enriched": self.enriched.as_dict(), "story_id": self.story_id, "relations": [r.as_dict() for r in self.relations]}
+
 
 @dataclass
 class RoleRow:

@@ -23,7 +23,7 @@ def entity_page(sl: Storyline, name: str) -> EntityContext:
     rows = [r for n in sorted(names - {name}) for r in sl.entity_occurrences(n)] + rows
     ids = list(dict.fromkeys(r.article_id for r in rows))
     records = list(sl.enriched_articles(ids))
-    numbering = Numbering([{"id": r.article.id, "outlet": r.article.outlet, "title": r.article.title, "published": r.article.published, "url": r.article.url} for r in records])
+    numbering = Numbering([r.article for r in records])
 
     roles: dict[tuple[str, str], list[Cite]] = defaultdict(list)
     variants: set[str] = set()
@@ -36,12 +36,11 @@ def entity_page(sl: Storyline, name: str) -> EntityContext:
             if e.span.text != name:
                 variants.add(e.span.text)
             if e.role:
-                span = (e.role_span or e.span).as_dict()
-                roles[(column.outlet or column.label, e.role)].append(numbering.cite(span))
+                roles[(column.outlet or column.label, e.role)].append(numbering.cite(e.role_span or e.span))
         for q in record.quotes:
             if q.speaker in names:
                 line = quotes.setdefault(q.span.text, QuoteLine(text=q.span.text, variation="exact", independent_sources=0, cites=[]))
-                line.cites.append(numbering.cite(q.span.as_dict()))
+                line.cites.append(numbering.cite(q.span))
                 line.independent_sources = len({c.article_id for c in line.cites})
     story_ids = list(dict.fromkeys(s for s in (sl.story_of(aid) for aid in ids) if s))
     stories = []

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
+from storyline.models import Span
 from storyline.serve.web.views.contexts import ArticleColumn, Cite
-
 
 MAX_LIMIT = 200
 
@@ -17,9 +17,9 @@ def article_url(article_id: str) -> str:
     return f"/articles/{quote(article_id)}"
 
 
-def span_url(span: dict[str, Any]) -> str:
+def span_url(span: Span) -> str:
     """Link to a span: the article page marks it and scrolls to it."""
-    return f"/articles/{quote(span['article_id'])}?hl={int(span['start'])}-{int(span['end'])}#hl"
+    return f"/articles/{quote(span.article_id)}?hl={int(span.start)}-{int(span.end)}#hl"
 
 
 def entity_url(name: str) -> str:
@@ -43,36 +43,47 @@ def iso(value: Any) -> str | None:
     return value or None
 
 
-def is_span(value: Any) -> bool:
-    return isinstance(value, dict) and {"article_id", "start", "end"} <= value.keys()
+class ArticleLike(Protocol):
+    """What numbering needs of an article: an `Article` or a brief's `ArticleRef`."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def outlet(self) -> str | None: ...
+    @property
+    def published(self) -> datetime | None: ...
 
 
 class Numbering:
-    """Article numbers and labels within one story, for citations."""
+    """Article numbers and labels within one story (or page), for citations ``[n]``."""
 
-    def __init__(self, articles: list[dict[str, Any]]) -> None:
+    def __init__(self, articles: list[ArticleLike]) -> None:
         self.columns = [
             ArticleColumn(
-                id=a["id"],
+                id=a.id,
                 n=i,
-                label=a.get("outlet") or f"Article {i}",
-                title=a.get("title"),
-                outlet=a.get("outlet"),
-                published=iso(a.get("published")),
-                url=article_url(a["id"]),
-                source_url=safe_http_url(a.get("url")),
+                label=a.outlet or f"Article {i}",
+                title=a.title,
+                outlet=a.outlet,
+                published=iso(a.published),
+                url=article_url(a.id),
+                source_url=safe_http_url(a.url),
             )
             for i, a in enumerate(articles, start=1)
         ]
         self.by_id = {c.id: c for c in self.columns}
 
-    def cite(self, span: dict[str, Any]) -> Cite:
-        column = self.by_id.get(span["article_id"])
+    def cite(self, span: Span) -> Cite:
+        column = self.by_id.get(span.article_id)
         return Cite(
             n=column.n if column else 0,
-            label=column.label if column else span["article_id"],
+            label=column.label if column else span.article_id,
             url=span_url(span),
-            text=span.get("text") or "",
-            article_id=span["article_id"],
+            text=span.text or "",
+            article_id=span.article_id,
         )
 

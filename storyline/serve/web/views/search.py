@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from storyline.access import ArticleHit, EntityHit, QuoteHit
 from storyline.api import Storyline
+from storyline.models import Span
 from storyline.serve.web.views.links import article_url, entity_url, span_url
 from storyline.serve.web.views.contexts import SearchHit, SearchSection, SearchContext
 
@@ -34,7 +35,7 @@ def _hit(row: ArticleHit | QuoteHit | EntityHit) -> SearchHit:
     if isinstance(row, ArticleHit):
         return SearchHit(kind="article", title=row.title or row.article_id, url=article_url(row.article_id), snippet=row.snippet or "", detail=row.outlet or "")
     if isinstance(row, QuoteHit):
-        span = {"article_id": row.article_id, "start": row.start, "end": row.end}
+        span = Span(article_id=row.article_id, start=row.start, end=row.end)
         return SearchHit(
             kind="quote",
             title=row.speaker or "Unattributed",
