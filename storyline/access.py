@@ -200,6 +200,15 @@ class StoreAccess:
         recent first: ``{"story": Story, "created_at": iso, "updated_at": iso}``."""
         return self.store.story_changes(since, limit=limit, offset=offset)
 
+    def all_story_changes(self, since: datetime) -> list[dict[str, Any]]:
+        """Every story changed at or after ``since``, latest first (all pages of `story_changes`)."""
+        found: list[dict[str, Any]] = []
+        while True:
+            total, page = self.store.story_changes(since, limit=500, offset=len(found))
+            found.extend(page)
+            if not page or len(found) >= total:
+                return found
+
     # --- listings and search (the web UI) -------------------------------------------------
 
     def story_listing(

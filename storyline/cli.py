@@ -235,7 +235,7 @@ def stories(ctx: click.Context, fmt: str, since: datetime | None) -> None:
     rows: list[dict[str, Any]] = []
     changed: dict[str, dict[str, Any]] = {}
     if since is not None:
-        changed = {c["story"].id: c for c in iter_story_changes(sl, since)}
+        changed = {c["story"].id: c for c in sl.all_story_changes(since)}
     for story in [c["story"] for c in changed.values()] if since is not None else sl.stories():
         outlets = sorted({a.outlet for a in sl.articles(story.article_ids) if a.outlet})
         rows.append(
@@ -381,16 +381,6 @@ def serve(ctx: click.Context, host: str, port: int, get_path: str | None, watch_
 
     with BackgroundWatcher(db, list(watch_sources), every=every, allow_private=allow_private, log=lambda line: err_console.print(Text(line))):
         uvicorn.run(app, host=host, port=port, log_level="warning")
-
-
-def iter_story_changes(sl: Storyline, since: datetime) -> list[dict[str, Any]]:
-    """Every story changed since ``since``, latest first (all pages)."""
-    found: list[dict[str, Any]] = []
-    while True:
-        total, page = sl.story_changes(since, limit=500, offset=len(found))
-        found.extend(page)
-        if not page or len(found) >= total:
-            return found
 
 
 # The always-on commands (issue 14): watch, sources, watchlist, alerts.
