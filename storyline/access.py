@@ -107,9 +107,6 @@ class EntityHit:
     roles: list[str] = field(default_factory=list)
 
 
-SearchHits = tuple[int, list[ArticleHit]] | tuple[int, list[QuoteHit]] | tuple[int, list[EntityHit]]
-
-
 class StoreAccess:
     """Typed reads (articles, stories, briefs, listings, search) and the watcher's state, over one store."""
 
