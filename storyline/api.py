@@ -8,21 +8,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from storyline.consolidate import BRIEF_BUILDER_VERSION, build_brief
+from storyline.access import StoreAccess
 from storyline.enrich import Enricher
 from storyline.engine import Engine, get_engine
-from storyline.errors import InputError, NotFound
+from storyline.errors import InputError
 from storyline.ingest import OutletLines, Source, read_inputs
-from storyline.models import Article, Brief, EnrichedArticle, Story
+from storyline.models import Article, EnrichedArticle, Story
 from storyline.relate import Relater
 from storyline.settings import DEFAULT_SETTINGS, Settings
 from storyline.store import Store
@@ -69,8 +66,12 @@ class ChangeBatch:
     items: list[Article | InputError] = field(default_factory=list)
 
 
-class Storyline:
-    """The pipeline over one store: ingest -> enrich -> relate -> consolidate."""
+class Storyline(StoreAccess):
+    """The pipeline over one store: ingest -> enrich -> relate -> consolidate.
+
+    Reads (articles, stories, briefs, listings, search), the watchlist, alerts and watched
+    sources come from `StoreAccess` (``storyline/access.py``).
+    """
 
     def __init__(self, db: str | Path = "storyline.db", settings: Settings | None = None) -> None:
         self.settings = settings or DEFAULT_SETTINGS
@@ -243,54 +244,6 @@ class Storyline:
         self.relate()
         return self.store.list_stories()
 
-    # --- read -----------------------------------------------------------------------------
-
-    def articles(self) -> Iterator[Article]:
-        return self.store.iter_articles()
-
-    def article(self, article_id: str) -> Article:
-        return self.store.get_article(self.store.resolve_article_id(article_id))
-
-    def enriched(self, article_id: str) -> EnrichedArticle:
-        return next(self.store.iter_enriched([self.store.resolve_article_id(article_id)]))
-
-    def stories(self) -> list[Story]:
-        return self.store.list_stories()
-
-    def story(self, story_id: str) -> Story:
-        return self._story_or_alias(story_id)
-
-    def _story_or_alias(self, story_id: str) -> Story:
-        """The story, or the one a merged story's id now stands for (its id is an alias)."""
-        try:
-            return self.store.get_story(story_id)
-        except NotFound:
-            target = self.store.story_alias_target(story_id)
-            if target is None:
-                raise
-            return self.store.get_story(target)
-
-    def brief(self, story_id: str) -> Brief:
-        """The story's brief, rebuilt only when its articles changed since the last build."""
-        story = self._story_or_alias(story_id)
-        # The cache is valid for the same articles, relations, linked stories, settings and brief builder.
-        relations = self.store.relations_for(story.article_ids)
-        related = sorted(f"{r.article_id}>{r.other_id}:{r.kind}:{r.direction}" for r in relations)
-        key = "|".join([*story.article_ids, *related, *story.linked_story_ids, repr(self.settings), BRIEF_BUILDER_VERSION])
-        # An updated article keeps its id: its version number changes the fingerprint (issue 14).
-        versions = self.store.article_versions(story.article_ids)
-        if versions:
-            key += "|" + "|".join(f"{aid}@{n}" for aid, n in sorted(versions.items()))
-        fingerprint = hashlib.sha256(key.encode()).hexdigest()
-        cached = self.store.get_brief(story.id, fingerprint)
-        if cached is not None:
-            return cached
-        records = list(self.store.iter_enriched(story.article_ids))
-        brief = build_brief(story, records, self.settings, relations)
-        with self.store.transaction():
-            self.store.save_brief(brief, fingerprint)
-        return brief
-
     # --- always on (issue 14): updates, changes since a time, watchlist, alerts -----------
 
     def read_changes(self, inputs: Iterable[str | Source], batch: ChangeBatch) -> list[Article | InputError]:
@@ -378,45 +331,3 @@ class Storyline:
                         self.store.touch_story(story_id)
                     report.updated.append(article_id)
         return report
-
-    def article_history(self, article_id: str) -> list[dict[str, Any]]:
-        """Every version of an article, oldest first (empty when it was never updated)."""
-        return self.store.article_history(self.store.resolve_article_id(article_id))
-
-    def story_changes(self, since: datetime | None = None, *, limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
-        """(total, one page) of stories created or changed at or after ``since`` (naive: UTC), most
-        recent first: ``{"story": Story, "created_at": iso, "updated_at": iso}``."""
-        return self.store.story_changes(since, limit=limit, offset=offset)
-
-    def add_to_watchlist(self, term: str) -> dict[str, Any]:
-        """Watch ``term``: a stored entity name (ignoring case; a surname finds the full name) or
-        else a keyword. Returns the entry with ``new`` saying whether it was added now."""
-        term = " ".join(term.split())
-        if not term:
-            from storyline.errors import StorylineError
-
-            raise StorylineError("the watchlist term is empty")
-        kind, name = "keyword", term
-        # The name as stored (ignoring case), or one ending with it ("Rubio" -> "Marco Rubio"):
-        # the one in most articles wins, then the fuller name.
-        found = self.store.entity_names(term)
-        _, rows = self.store.search_entities(term, limit=50)
-        folded = term.casefold().split()
-        found += [(r["name"], r["label"], r["articles"]) for r in rows if r["name"].casefold().split()[-len(folded) :] == folded]
-        if found:
-            kind, name = "entity", max(found, key=lambda f: (f[2], len(f[0])))[0]
-        with self.store.transaction():
-            watch_id, new = self.store.add_watch(term, kind, name)
-        return {"id": watch_id, "term": term, "kind": kind, "name": name, "new": new}
-
-    def remove_from_watchlist(self, term: str) -> int:
-        with self.store.transaction():
-            return self.store.remove_watch(term)
-
-    def watchlist(self) -> list[dict[str, Any]]:
-        return self.store.watchlist()
-
-    def alerts(self, *, mark_seen: bool = True) -> list[dict[str, Any]]:
-        """Alerts not looked at yet, oldest first; each is returned by one look only (``mark_seen``)."""
-        with self.store.transaction():
-            return self.store.take_alerts(mark_seen=mark_seen)

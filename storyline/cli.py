@@ -138,12 +138,12 @@ def ingest(
         def set_total(total: int) -> None:
             bar.update(task, total=total)
 
-        stored_before = sl.store.count_articles()
+        stored_before = sl.article_count()
         try:
             report = sl.ingest(paths, stdin=stdin, progress=advance, engine=engine, scheduler=scheduler, on_total=set_total)
         except KeyboardInterrupt:
             # The open batch was rolled back; finished batches are stored and a re-run skips them.
-            kept = sl.store.count_articles() - stored_before
+            kept = sl.article_count() - stored_before
             click.secho(f"interrupted: {kept} new articles stored; run the same command again to finish", err=True, fg="yellow")
             ctx.exit(130)
     for error in report.errors:
@@ -160,11 +160,11 @@ def with_enrichment_option(func: Callable[..., Any]) -> Callable[..., Any]:
 def write_jsonl(sl: Storyline, article_ids: list[str] | None, with_enrichment: bool, output: Any) -> None:
     """One full record per line: what `storyline ingest FILE.jsonl` reads back as the same articles."""
     if with_enrichment:
-        for enriched in sl.store.iter_enriched(article_ids):
-            output.write(article_to_jsonl(enriched.article, sl.store.story_of(enriched.article.id), enriched) + "\n")
+        for enriched in sl.enriched_articles(article_ids):
+            output.write(article_to_jsonl(enriched.article, sl.story_of(enriched.article.id), enriched) + "\n")
     else:
-        for article in sl.store.iter_articles(article_ids):
-            output.write(article_to_jsonl(article, sl.store.story_of(article.id)) + "\n")
+        for article in sl.articles(article_ids):
+            output.write(article_to_jsonl(article, sl.story_of(article.id)) + "\n")
 
 
 @cli.command()
@@ -205,7 +205,7 @@ def articles(ctx: click.Context, fmt: str, show_removed: str | None, with_enrich
             "published": a.published.isoformat() if a.published else None,
             "url": a.url,
             "words": len(a.text.split()),
-            "story_id": sl.store.story_of(a.id),
+            "story_id": sl.story_of(a.id),
             "source": a.source,
         }
         for a in sl.articles()
@@ -235,9 +235,9 @@ def stories(ctx: click.Context, fmt: str, since: datetime | None) -> None:
     rows: list[dict[str, Any]] = []
     changed: dict[str, dict[str, Any]] = {}
     if since is not None:
-        changed = {c["story"].id: c for c in iter_story_changes(sl, since)}
+        changed = {c["story"].id: c for c in sl.all_story_changes(since)}
     for story in [c["story"] for c in changed.values()] if since is not None else sl.stories():
-        outlets = sorted({a.outlet for a in sl.store.iter_articles(story.article_ids) if a.outlet})
+        outlets = sorted({a.outlet for a in sl.articles(story.article_ids) if a.outlet})
         rows.append(
             {
                 "id": story.id,
@@ -295,8 +295,8 @@ def related(ctx: click.Context, article_id: str, fmt: str, pairs: int) -> None:
     Example: storyline related 848c0234
     """
     sl = open_storyline(ctx)
-    article_id = sl.store.resolve_article_id(article_id)
-    relations = [r for r in sl.store.relations_for([article_id]) if article_id in (r.article_id, r.other_id)]
+    article_id = sl.resolve_article_id(article_id)
+    relations = [r for r in sl.relations([article_id]) if article_id in (r.article_id, r.other_id)]
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in relations], ensure_ascii=False, indent=2))
         return
@@ -381,16 +381,6 @@ def serve(ctx: click.Context, host: str, port: int, get_path: str | None, watch_
 
     with BackgroundWatcher(db, list(watch_sources), every=every, allow_private=allow_private, log=lambda line: err_console.print(Text(line))):
         uvicorn.run(app, host=host, port=port, log_level="warning")
-
-
-def iter_story_changes(sl: Storyline, since: datetime) -> list[dict[str, Any]]:
-    """Every story changed since ``since``, latest first (all pages)."""
-    found: list[dict[str, Any]] = []
-    while True:
-        total, page = sl.story_changes(since, limit=500, offset=len(found))
-        found.extend(page)
-        if not page or len(found) >= total:
-            return found
 
 
 # The always-on commands (issue 14): watch, sources, watchlist, alerts.

@@ -91,3 +91,33 @@ def test_no_import_cycles_under_storyline():
     graph = import_graph(PACKAGE)
     assert "storyline.ingest.source" in graph["storyline.ingest.registry"]  # the graph sees TYPE_CHECKING imports
     assert cycles(graph) == []
+
+
+# --- one door to the store: the drivers of `Storyline` go through its methods ---------------
+
+DRIVERS = [PACKAGE / "cli.py", *sorted((PACKAGE / "serve").rglob("*.py")), *sorted((PACKAGE / "watch").rglob("*.py"))]
+
+
+def store_reaches(source: str) -> list[str]:
+    """Each ``x.store`` attribute access and each import of ``storyline.store`` in ``source``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr == "store":
+            found.append(f"line {node.lineno}: {ast.unparse(node)}")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("storyline.store"):
+            found.append(f"line {node.lineno}: from {node.module} import ...")
+        elif isinstance(node, ast.Import):
+            found += [f"line {node.lineno}: import {a.name}" for a in node.names if a.name.startswith("storyline.store")]
+    return found
+
+
+def test_the_store_finder_sees_a_reach():
+    assert store_reaches("def f(sl):\n    with sl.store.transaction():\n        pass\n") == ["line 2: sl.store"]
+    assert store_reaches("from storyline.store.sqlite import iso_utc\n") == ["line 1: from storyline.store.sqlite import ..."]
+    assert store_reaches("def f(sl):\n    return sl.stories()\n") == []
+
+
+def test_cli_serve_and_watch_never_touch_the_store():
+    assert len(DRIVERS) > 10
+    reaches = {str(path.relative_to(PACKAGE)): store_reaches(path.read_text(encoding="utf-8")) for path in DRIVERS}
+    assert {path: found for path, found in reaches.items() if found} == {}

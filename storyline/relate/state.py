@@ -1,6 +1,6 @@
 """Where the relate stage keeps its state between runs: the `RelateState` protocol.
 
-The SQLite store implements it (``store/sqlite.py``, tables ``relate_articles`` and
+The SQLite store implements it (``store/relate_state.py``, tables ``relate_articles`` and
 ``relate_stories``); `MemoryState` keeps it in memory for benchmarks and tests. Everything crosses
 as JSON-friendly data (named below), so a store needs no relate classes to keep it.
 """

@@ -79,8 +79,8 @@ def collect_alerts(sl: Storyline, article_ids: Iterable[str]) -> list[dict[str, 
         return []
     found: list[tuple[str, int, str, str | None, str | None, dict[str, Any]]] = []
     stories: dict[str, list[Matcher]] = {}
-    for record in sl.store.iter_enriched(ids):
-        story_id = sl.store.story_of(record.article.id)
+    for record in sl.enriched_articles(ids):
+        story_id = sl.story_of(record.article.id)
         article = record.article
         for watch in watches:
             if not watch.article(record):
@@ -126,12 +126,12 @@ def collect_alerts(sl: Storyline, article_ids: Iterable[str]) -> list[dict[str, 
                     key = f"discrepancy:{watch.id}:{story_id}:{_digest(discrepancy.kind, _fold(discrepancy.subject), _fold(sides))}"
                     data = {"watch": watch.term, "title": brief.title, "text": _snippet(discrepancy.description), "subject": discrepancy.subject, "sides": [s.value for s in discrepancy.sides]}
                     found.append((key, watch.id, "discrepancy", story_id, None, data))
-    new: list[dict[str, Any]] = []
-    with sl.store.transaction():
-        for key, watch_id, kind, story_id, article_id, data in found:
-            if sl.store.add_alert(key, watch_id, kind, story_id, article_id, data):
-                new.append({"key": key, "kind": kind, "story_id": story_id, "article_id": article_id, **data})
-    return new
+    added = sl.record_alerts(found)
+    return [
+        {"key": key, "kind": kind, "story_id": story_id, "article_id": article_id, **data}
+        for (key, _, kind, story_id, article_id, data), new in zip(found, added, strict=True)
+        if new
+    ]
 
 
 def deliver_alerts(
@@ -152,7 +152,7 @@ def deliver_alerts(
     delivered = 0
     errors: list[InputError] = []
     try:
-        for alert in sl.store.undelivered_alerts():
+        for alert in sl.undelivered_alerts():
             if alert["id"] <= since_id:
                 continue
             reason = ""
@@ -165,8 +165,7 @@ def deliver_alerts(
                     reason = f"{type(exc).__name__}: {exc}"
                     continue
                 if response.is_success:
-                    with sl.store.transaction():
-                        sl.store.mark_delivered(alert["id"])
+                    sl.mark_delivered(alert["id"])
                     delivered += 1
                     break
                 reason = f"HTTP {response.status_code}"

@@ -179,8 +179,7 @@ def register(cli: click.Group, open_storyline: Any, handle_errors: Any, console:
         """Keep sources to watch. Example: storyline sources add https://example.org/feed.xml"""
         sl = open_storyline(ctx)
         for name in names:
-            with sl.store.transaction():
-                new = sl.store.add_watch_source(name, kept=True)
+            new = sl.keep_source(name)
             click.echo(f"{'added' if new else 'already kept'}: {name}")
 
     @sources.command("list")
@@ -190,7 +189,7 @@ def register(cli: click.Group, open_storyline: Any, handle_errors: Any, console:
     def sources_list(ctx: click.Context, fmt: str) -> None:
         """List kept sources with their last state."""
         sl = open_storyline(ctx)
-        rows = sl.store.watch_sources()
+        rows = sl.watched_sources()
         if fmt == "json":
             click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
@@ -211,11 +210,10 @@ def register(cli: click.Group, open_storyline: Any, handle_errors: Any, console:
         sl = open_storyline(ctx)
         missing = []
         for name in names:
-            with sl.store.transaction():
-                if sl.store.remove_watch_source(name):
-                    click.echo(f"removed: {name}")
-                else:
-                    missing.append(name)
+            if sl.forget_source(name):
+                click.echo(f"removed: {name}")
+            else:
+                missing.append(name)
         if missing:
             raise StorylineError(f"not kept: {', '.join(missing)}")
 

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -23,9 +24,9 @@ from markupsafe import Markup, escape
 from storyline.api import Storyline
 from storyline.errors import NotFound
 from storyline.models import Brief
-from storyline.serve.web import changes, views
+from storyline.serve.web import views
 from storyline.settings import Settings
-from storyline.store.sqlite import SNIPPET_END, SNIPPET_START
+from storyline.access import SNIPPET_END, SNIPPET_START
 
 STATIC = Path(__file__).parent / "static"
 CONTENT_SECURITY_POLICY = (
@@ -58,6 +59,13 @@ def make_templates() -> Environment:
     return env
 
 
+# Parameters the pages and their twins share, declared once.
+Offset = Annotated[int, Query(ge=0, le=10**9)]
+StoryLimit = Annotated[int, Query(ge=1, le=views.MAX_LIMIT)]
+Order = Literal["asc", "desc"]
+SearchKind = Literal["all", "articles", "quotes", "entities"]
+
+
 class Pages:
     """The views: each reads the store under one lock (one SQLite connection), then renders."""
 
@@ -80,9 +88,9 @@ class Pages:
         q: str | None = None,
         outlet: str | None = None,
         sort: Literal["size", "first_seen", "last_seen", "title"] = "size",
-        order: Literal["asc", "desc"] = "desc",
-        limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
-        offset: int = Query(0, ge=0, le=10**9),
+        order: Order = "desc",
+        limit: StoryLimit = 50,
+        offset: Offset = 0,
     ) -> HTMLResponse:
         ctx = self.call(views.story_list, q=q, outlet=outlet, sort=sort, order=order, limit=limit, offset=offset)
         return self.render("index.html", page=ctx, api_url="/api/stories")
@@ -99,9 +107,9 @@ class Pages:
     def search(
         self,
         q: str = "",
-        kind: Literal["all", "articles", "quotes", "entities"] = "all",
-        limit: int = Query(10, ge=1, le=views.MAX_LIMIT),
-        offset: int = Query(0, ge=0, le=10**9),
+        kind: SearchKind = "all",
+        limit: StoryLimit = 10,
+        offset: Offset = 0,
     ) -> HTMLResponse:
         ctx = self.call(views.search_page, q, kind=kind, limit=limit, offset=offset) if q.strip() else None
         return self.render("search.html", page=ctx, q=q, kind=kind)
@@ -113,9 +121,9 @@ class Pages:
         q: str | None = Query(None, description="Only stories whose title contains this."),
         outlet: str | None = Query(None, description="Only stories with an article from this outlet."),
         sort: Literal["size", "first_seen", "last_seen", "title", "updated_at"] = "size",
-        order: Literal["asc", "desc"] = "desc",
-        limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
-        offset: int = Query(0, ge=0, le=10**9),
+        order: Order = "desc",
+        limit: StoryLimit = 50,
+        offset: Offset = 0,
         since: datetime | None = Query(None, description="Only stories created or changed at or after this time (ISO 8601; UTC unless it has an offset)."),
     ) -> views.StoryListContext:
         """Stories, filtered, sorted and paginated (``next_url`` gives the next page)."""
@@ -127,35 +135,31 @@ class Pages:
         self,
         request: Request,
         since: datetime | None = Query(None, description="Only stories created or changed at or after this time."),
-        limit: int = Query(changes.ATOM_ENTRIES, ge=1, le=views.MAX_LIMIT),
+        limit: int = Query(views.ATOM_ENTRIES, ge=1, le=views.MAX_LIMIT),
     ) -> Response:
         """An Atom feed of new and updated stories, newest first."""
-        body = self.call(changes.stories_atom, str(request.base_url), since=since, limit=limit)
+        body = self.call(views.stories_atom, str(request.base_url), since=since, limit=limit)
         return Response(body, media_type="application/atom+xml")
 
     def alerts(self) -> HTMLResponse:
-        return self.render("alerts.html", page=self.call(changes.alerts_page, take=False))
+        return self.render("alerts.html", page=self.call(views.alerts_page, take=False))
 
-    def api_alerts(self, peek: bool = Query(False, description="The latest alerts, seen or not, marking nothing.")) -> changes.AlertsContext:
+    def api_alerts(self, peek: bool = Query(False, description="The latest alerts, seen or not, marking nothing.")) -> views.AlertsContext:
         """Watchlist alerts not looked at yet (new stories, quotes, discrepancies); each is returned once."""
-        return self.call(changes.alerts_page, take=not peek)
+        return self.call(views.alerts_page, take=not peek)
 
     def api_story(self, story_id: str) -> JSONResponse:
         """The story's brief, exactly as ``storyline export --format json`` writes it."""
         brief = self.call(lambda sl: sl.brief(story_id))
         return JSONResponse(brief.as_dict())
 
-    def api_articles(
-        self,
-        limit: int = Query(50, ge=1, le=views.MAX_LIMIT),
-        offset: int = Query(0, ge=0, le=10**9),
-    ) -> views.ArticleListContext:
+    def api_articles(self, limit: StoryLimit = 50, offset: Offset = 0) -> views.ArticleListContext:
         """Stored articles in ingest order, without their text."""
         return self.call(views.article_list, limit=limit, offset=offset)
 
     def api_article(self, article_id: str) -> JSONResponse:
         """One article (a unique id prefix is enough) with its annotations, story and relations."""
-        return JSONResponse(self.call(views.article_detail, article_id))
+        return JSONResponse(self.call(views.article_detail, article_id).as_dict())
 
     def api_entity(self, name: str) -> views.EntityContext:
         """One entity across the store: roles by outlet, quotes, stories, articles."""
@@ -164,15 +168,34 @@ class Pages:
     def api_search(
         self,
         q: str = Query(..., min_length=1, max_length=500),
-        kind: Literal["all", "articles", "quotes", "entities"] = "all",
-        limit: int = Query(10, ge=1, le=views.MAX_LIMIT),
-        offset: int = Query(0, ge=0, le=10**9),
+        kind: SearchKind = "all",
+        limit: StoryLimit = 10,
+        offset: Offset = 0,
     ) -> views.SearchContext:
         """Full-text search (SQLite FTS5); snippets mark matches between U+0002 and U+0003."""
         return self.call(views.search_page, q, kind=kind, limit=limit, offset=offset, base="/api/search")
 
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such story, article or entity"}}
+
+
+@dataclass(frozen=True)
+class Route:
+    """A page and its JSON twin, declared together (Datasette's ``.json`` twin): the HTML page at
+    ``path`` and the JSON at ``api_path`` with its response model (in the OpenAPI document)."""
+
+    path: str | None
+    page: Callable[..., HTMLResponse] | None
+    api_path: str | None
+    api: Callable[..., Any] | None
+    model: Any = None
+
+    def add_to(self, app: FastAPI) -> None:
+        if self.path and self.page:
+            app.add_api_route(self.path, self.page, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
+        if self.api_path and self.api:
+            responses = NOT_FOUND if "{" in self.api_path else None
+            app.add_api_route(self.api_path, self.api, methods=["GET"], response_model=self.model, responses=responses)
 
 
 def create_app(db: str | Path, *, settings: Settings | None = None) -> FastAPI:
@@ -195,28 +218,19 @@ def create_app(db: str | Path, *, settings: Settings | None = None) -> FastAPI:
     )
     app.state.pages = pages
 
-    # The route table: (path, view, response model, in the API schema). Entity names take the
-    # rest of the path: the server decodes a quoted "/" (AC%2FDC) before routing.
-    routes: list[tuple[str, Callable[..., Any], Any, bool]] = [
-        ("/", pages.index, None, False),
-        ("/stories/{story_id}", pages.story, None, False),
-        ("/articles/{article_id}", pages.article, None, False),
-        ("/entities/{name:path}", pages.entity, None, False),
-        ("/search", pages.search, None, False),
-        ("/api/stories", pages.api_stories, views.StoryListContext, True),
-        ("/api/stories/{story_id}", pages.api_story, Brief, True),
-        ("/api/articles", pages.api_articles, views.ArticleListContext, True),
-        ("/api/articles/{article_id}", pages.api_article, views.ArticleDetail, True),
-        ("/api/entities/{name:path}", pages.api_entity, views.EntityContext, True),
-        ("/api/search", pages.api_search, views.SearchContext, True),
-        ("/alerts", pages.alerts, None, False),
-        ("/api/alerts", pages.api_alerts, changes.AlertsContext, True),
+    # The route table: one entry per page and its JSON twin. Entity names take the rest of the
+    # path: the server decodes a quoted "/" (AC%2FDC) before routing.
+    routes = [
+        Route("/", pages.index, "/api/stories", pages.api_stories, views.StoryListContext),
+        Route("/stories/{story_id}", pages.story, "/api/stories/{story_id}", pages.api_story, Brief),
+        Route(None, None, "/api/articles", pages.api_articles, views.ArticleListContext),
+        Route("/articles/{article_id}", pages.article, "/api/articles/{article_id}", pages.api_article, views.ArticleDetail),
+        Route("/entities/{name:path}", pages.entity, "/api/entities/{name:path}", pages.api_entity, views.EntityContext),
+        Route("/search", pages.search, "/api/search", pages.api_search, views.SearchContext),
+        Route("/alerts", pages.alerts, "/api/alerts", pages.api_alerts, views.AlertsContext),
     ]
-    for path, endpoint, model, in_schema in routes:
-        if in_schema:
-            app.add_api_route(path, endpoint, methods=["GET"], response_model=model, responses=NOT_FOUND if "{" in path else None)
-        else:
-            app.add_api_route(path, endpoint, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
+    for route in routes:
+        route.add_to(app)
     app.add_api_route("/stories.atom", pages.stories_atom, methods=["GET"], response_class=Response, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

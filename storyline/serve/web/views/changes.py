@@ -6,13 +6,12 @@ escaped by the XML serialiser, never pasted into markup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, UTC
-from typing import Any
 
 from feedgen.feed import FeedGenerator
 
 from storyline.api import Storyline
+from storyline.serve.web.views.contexts import AlertsContext
 
 ATOM_ENTRIES = 50
 
@@ -36,7 +35,7 @@ def stories_atom(sl: Storyline, base_url: str, *, since: datetime | None = None,
     feed.updated(max((_when(c["updated_at"]) for c in changes), default=datetime.now(UTC)))
     for change in reversed(changes):  # feedgen prepends: the newest ends up first
         story = change["story"]
-        outlets = sorted({a.outlet for a in sl.store.iter_articles(story.article_ids) if a.outlet})
+        outlets = sorted({a.outlet for a in sl.articles(story.article_ids) if a.outlet})
         entry = feed.add_entry()
         entry.id(f"{base_url}/stories/{story.id}")
         entry.title(story.title or "(untitled story)")
@@ -49,15 +48,7 @@ def stories_atom(sl: Storyline, base_url: str, *, since: datetime | None = None,
     return feed.atom_str(pretty=True)
 
 
-@dataclass
-class AlertsContext:
-    """Watchlist alerts: on the JSON twin, those not looked at yet (each returned once)."""
-
-    alerts: list[dict[str, Any]]
-    watchlist: list[dict[str, Any]] = field(default_factory=list)
-
-
 def alerts_page(sl: Storyline, *, take: bool) -> AlertsContext:
     """``take``: the alerts not looked at yet, marked seen; else the latest 100, marking nothing."""
-    alerts = sl.alerts(mark_seen=True) if take else sl.store.recent_alerts(100)
+    alerts = sl.alerts(mark_seen=True) if take else sl.recent_alerts(100)
     return AlertsContext(alerts=alerts, watchlist=sl.watchlist())

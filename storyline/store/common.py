@@ -1,0 +1,45 @@
+"""What every part of the store shares: the connection it works on, times and JSON records."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+
+def now_precise() -> str:
+    """UTC now with microseconds: change times must order two cycles that run within one second."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def iso_utc(value: datetime) -> str:
+    """``value`` in the form change times are stored in (naive means UTC), so strings compare as times."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def now_seconds() -> str:
+    """UTC now to the second: when a row was stored."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def dump_record(record: Any) -> str:
+    return json.dumps(record.as_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+class StorePart:
+    """One concern of `storyline.store.Store`: its methods work on the store's one connection."""
+
+    db: sqlite3.Connection
+    path: Path
+
+    def _select_in(self, sql: str, values: list[str], *, repeat: int = 1) -> list[sqlite3.Row]:
+        rows: list[sqlite3.Row] = []
+        for i in range(0, len(values), 400):
+            chunk = values[i : i + 400]
+            marks = ",".join("?" * len(chunk))
+            rows.extend(self.db.execute(sql.format(marks), chunk * repeat).fetchall())
+        return rows
