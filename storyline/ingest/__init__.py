@@ -8,7 +8,7 @@ from storyline.ingest.furniture import OutletLines, clean_article
 from storyline.ingest.identity import article_id
 from storyline.ingest.language import detect_language
 from storyline.ingest.registry import READERS, Reader, reader, reader_for
-from storyline.ingest.sources import Source, iter_sources, read_inputs
+from storyline.ingest.sources import Source, estimate_items, iter_sources, read_inputs
 
 # Importing the built-in readers registers them.
 from storyline.ingest import readers as _readers  # noqa: F401,E402
@@ -21,6 +21,7 @@ __all__ = [
     "article_id",
     "clean_article",
     "detect_language",
+    "estimate_items",
     "iter_sources",
     "read_inputs",
     "reader",
