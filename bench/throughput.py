@@ -23,7 +23,7 @@ import statistics
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +91,7 @@ class PeakRSS:
         self.every = every
         self.peak_total = 0
         self.peak_self = 0
+        self.loads: list[float] = []
         self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -109,6 +110,7 @@ class PeakRSS:
                     except psutil.Error:
                         pass
                 self.peak_self = max(self.peak_self, own)
+                self.loads.append(os.getloadavg()[0])
                 self.peak_total = max(self.peak_total, total)
             except psutil.Error:
                 pass
@@ -170,6 +172,7 @@ def run_once(size: int, engine: str, workers: int, workdir: Path, max_briefs: in
     stages["brief"] = round(brief_s, 2)
     return {
         "engine": engine,
+        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "workers": report.engine.get("workers"),
         "size": size,
         "corpus": shape,
@@ -185,10 +188,17 @@ def run_once(size: int, engine: str, workers: int, workdir: Path, max_briefs: in
         "articles_per_s_700_word_equivalent": round(size / total_s * shape["mean_words"] / 700, 2),
         "cpu_seconds": round(rss.cpu_seconds, 1),
         "articles_per_cpu_second": round(size / rss.cpu_seconds, 2) if rss.cpu_seconds else None,
+        # The process tree's CPU per article: comparable between runs on a busy machine, where
+        # the wall-clock figures are not (it is a cost, not a speed).
+        "cpu_ms_per_article": round(rss.cpu_seconds / size * 1000, 1),
+        "cpu_ms_per_700_words": round(rss.cpu_seconds / size * 1000 * 700 / shape["mean_words"], 1),
         "peak_rss_mb": {"all_processes": round(rss.peak_total / 2**20), "ingest_process": round(rss.peak_self / 2**20)},
         "machine_load": {
             "loadavg_before": [round(x, 2) for x in load_before],
             "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+            # 1-minute load sampled through the run: above ~3 (2 workers + this process on 2
+            # cores) other work was competing, and wall-clock figures understate the pipeline.
+            "loadavg_1min_during": {"mean": round(statistics.mean(rss.loads), 2), "max": round(max(rss.loads), 2)} if rss.loads else None,
             "cpu_busy_share": round(busy / (total_s * psutil.cpu_count()), 2),
         },
     }
