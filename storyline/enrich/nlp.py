@@ -13,6 +13,8 @@ from spacy.language import Language
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
+from thinc.api import NumpyOps
+from threadpoolctl import threadpool_limits
 
 from storyline.errors import StorylineError
 
@@ -106,8 +108,26 @@ def load_nlp(models: tuple[str, ...], pipes: frozenset[str]) -> Language:
     if "attribute_ruler" in nlp.pipe_names:
         nlp.add_pipe("storyline_attribute_ruler", after="attribute_ruler")
         nlp.remove_pipe("attribute_ruler")
+    use_numpy_blas(nlp)
     nlp.max_length = max(nlp.max_length, 5_000_000)
     return nlp
+
+
+def use_numpy_blas(nlp: Language) -> None:
+    """Have the pipeline's matrix products run on numpy's OpenBLAS, one thread per process.
+
+    thinc multiplies through its bundled BLIS by default; numpy's OpenBLAS was 10-25 % faster
+    on this machine's CPUs for the same annotations (entities, tags, parses and sentences
+    identical on 65k tokens of PolNeAR and ECB+ dev). One BLAS thread: the engines parallelise
+    by process, and threads would only fight the other workers for the cores.
+    """
+    ops = NumpyOps(use_blis=False)
+    for _, pipe in nlp.components:
+        model = getattr(pipe, "model", None)
+        if model is not None and hasattr(model, "walk"):
+            for node in model.walk():
+                node.ops = ops
+    threadpool_limits(1, user_api="blas")
 
 
 def model_name(nlp: Language) -> str:

@@ -45,3 +45,12 @@ def test_only_the_pipes_components_read_are_loaded() -> None:
     assert "storyline_attribute_ruler" in full.pipe_names and "lemmatizer" not in full.component_names
     doc = full("Secretary of State Marco Rubio said the talks were productive.")
     assert [t.pos_ for t in doc][:2] == ["PROPN", "ADP"] and doc[5].dep_ == "ROOT"
+
+
+def test_matrix_products_run_on_numpy_blas_with_one_thread() -> None:
+    from threadpoolctl import threadpool_info
+
+    nlp = load_nlp(Settings().spacy_models, frozenset({"ner", "parser", "tagger"}))
+    nodes = [node for _, pipe in nlp.components if hasattr(pipe, "model") for node in pipe.model.walk()]
+    assert nodes and not any(getattr(node.ops, "use_blis", False) for node in nodes)
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")
