@@ -11,7 +11,8 @@ peak RSS of the whole process tree (the ingest process and its workers), and the
 load average, since the figures are only as quiet as the machine.
 
 Run: ``python -m bench throughput [--sizes 1000,10000] [--engine local,dask] [--workers 2]``
-(``--profile`` writes a pyinstrument profile of the in-process pipeline instead).
+(``--profile`` writes a pyinstrument profile of the in-process pipeline instead; ``--pipes N``
+prints each spaCy pipe's CPU cost per 700 words on N texts).
 """
 
 from __future__ import annotations
@@ -227,6 +228,27 @@ def profile(size: int, workdir: Path) -> Path:
     return out
 
 
+def pipe_costs(n: int) -> dict[str, Any]:
+    """CPU milliseconds per 700 words of each spaCy pipe, as Storyline loads the pipeline, over the
+    first ``n`` corpus texts (one process; each pipe run over all texts before the next)."""
+    from storyline.enrich import Enricher
+    from storyline.settings import Settings
+
+    texts = [r["text"] for r in base_articles()[:n]]
+    words = sum(len(t.split()) for t in texts)
+    nlp = Enricher(Settings()).nlp
+    list(nlp.pipe(texts[:4]))  # first-call costs
+    per_700 = 1000 * 700 / words
+    start = time.process_time()
+    docs = [nlp.make_doc(t) for t in texts]
+    costs = {"tokenizer": round((time.process_time() - start) * per_700, 1)}
+    for name, proc in nlp.pipeline:
+        start = time.process_time()
+        docs = list(proc.pipe(docs, batch_size=16))
+        costs[name] = round((time.process_time() - start) * per_700, 1)
+    return {"texts": n, "mean_words": round(words / n, 1), "cpu_ms_per_700_words": costs, "total": round(sum(costs.values()), 1), "loadavg": [round(x, 2) for x in os.getloadavg()]}
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench throughput", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="Articles per run, comma-separated (default 1000,10000).")
@@ -234,7 +256,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--workers", type=int, default=2, help="Worker processes per engine (default 2).")
     parser.add_argument("--max-briefs", type=int, default=500, help="Briefs built per run, largest stories first (default 500).")
     parser.add_argument("--profile", action="store_true", help="Profile the first size in one process instead.")
+    parser.add_argument("--pipes", type=int, default=0, metavar="N", help="Only measure each spaCy pipe's CPU cost on N texts.")
     args = parser.parse_args(argv)
+    if args.pipes:
+        print(json.dumps(pipe_costs(args.pipes)))
+        return
     sizes = [int(s) for s in args.sizes.split(",") if s]
     engines = [e for e in args.engine.split(",") if e]
     with tempfile.TemporaryDirectory(prefix="storyline-throughput-") as tmp:
