@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,9 @@ ProgressCallback = Callable[[int], None]
 RELATE_EVERY = 256
 """Stored articles grouped into stories at a time during an ingest: enough to amortise the
 relate stage's per-call writes, few enough that the workers never wait for it."""
+
+RECENT_RECORDS = 1024
+"""Related records kept in memory for the next ones' sentence alignment (see `_RecentRecords`)."""
 
 _END = object()
 
@@ -82,6 +86,29 @@ class IngestReport:
 
     def summary(self) -> str:
         return f"{len(self.ingested)} ingested, {len(self.duplicates)} duplicates, {self.failed} failed"
+
+
+class _RecentRecords:
+    """The last `RECENT_RECORDS` related records, by id, in front of the store.
+
+    A new article is aligned with the latest members of its story, which an ingest has
+    usually just stored: they are taken from here rather than decoded from the store again.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.records: OrderedDict[str, EnrichedArticle] = OrderedDict()
+
+    def add(self, records: Iterable[EnrichedArticle]) -> None:
+        for record in records:
+            self.records[record.article.id] = record
+        while len(self.records) > RECENT_RECORDS:
+            self.records.popitem(last=False)
+
+    def fetch(self, ids: Sequence[str]) -> list[EnrichedArticle]:
+        found = [self.records[i] for i in ids if i in self.records]
+        missing = [i for i in ids if i not in self.records]
+        return found + (list(self.store.iter_enriched(missing)) if missing else [])
 
 
 class Storyline:
@@ -216,6 +243,7 @@ class Storyline:
             runner = get_engine(engine, self.settings, scheduler=scheduler) if isinstance(engine, str) else engine
         relater: Relater | None = None
         pending: list[EnrichedArticle] = []
+        recent = _RecentRecords(self.store)
         try:
             report.engine = runner.describe()
             results = runner.map_batches(batches, expected=expected)
@@ -236,12 +264,13 @@ class Storyline:
                 if len(pending) >= RELATE_EVERY:
                     # Group what is stored while the workers enrich the batches in flight.
                     with report.timed("relate"):
-                        relater = relater or Relater(self.store, self.settings, lambda ids: list(self.store.iter_enriched(ids)))
+                        relater = relater or Relater(self.store, self.settings, recent.fetch)
                         self._relate_records(relater, pending)
+                        recent.add(pending)
                     pending = []
             if pending:
                 with report.timed("relate"):
-                    relater = relater or Relater(self.store, self.settings, lambda ids: list(self.store.iter_enriched(ids)))
+                    relater = relater or Relater(self.store, self.settings, recent.fetch)
                     self._relate_records(relater, pending)
         finally:
             if isinstance(engine, str):

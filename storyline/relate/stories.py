@@ -42,6 +42,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -146,6 +147,9 @@ MERGE_GATE = 0.5
 """Only candidates the article scores at least this share of the join threshold are checked for a merge (cost)."""
 MAX_REGROUP_ARTICLES = 96
 """Neighbourhoods larger than this are not regrouped (bounds the quadratic cost)."""
+PROFILE_CACHE = 2048
+"""Story profiles kept in memory between flushes (least recently used go first); the rest are
+read back from the store when an article reaches them."""
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -259,7 +263,7 @@ class StoryClusterer:
         self.position: dict[str, int] = {a: i for i, a in enumerate(self.ids)}
         if len(vectors):
             self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        self._profiles: dict[str, StoryProfile] = {}
+        self._profiles: OrderedDict[str, StoryProfile] = OrderedDict()
         self._dirty: set[str] = set()
 
     # --- profiles ---------------------------------------------------------------------------
@@ -272,6 +276,8 @@ class StoryClusterer:
                 if data is None:
                     return None
                 self._profiles[story_id] = StoryProfile.from_json(data)
+            else:
+                self._profiles.move_to_end(story_id)
             found = self._profiles[story_id]
             if found.merged_into is None:
                 return found
@@ -290,8 +296,9 @@ class StoryClusterer:
             self.state.save_story_profile(story_id, self._profiles[story_id].as_json())
         self._dirty.clear()
         self.state.save_relate_docfreq({"n": self.df.n, "df": self.df.df})
-        if len(self._profiles) > 10_000:  # an LRU would do better; dropping the cache is enough to bound memory
-            self._profiles.clear()
+        # Least recently used profiles go once they are saved: memory stays flat as stories accrue.
+        while len(self._profiles) > PROFILE_CACHE:
+            self._profiles.popitem(last=False)
 
     # --- assignment -------------------------------------------------------------------------
 
