@@ -11,7 +11,8 @@ peak RSS of the whole process tree (the ingest process and its workers), and the
 load average, since the figures are only as quiet as the machine.
 
 Run: ``python -m bench throughput [--sizes 1000,10000] [--engine local,dask] [--workers 2]``
-(``--profile`` writes a pyinstrument profile of the in-process pipeline instead).
+(``--profile`` writes a pyinstrument profile of the in-process pipeline instead; ``--pipes N``
+prints each spaCy pipe's CPU cost per 700 words on N texts).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import statistics
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,7 @@ class PeakRSS:
         self.every = every
         self.peak_total = 0
         self.peak_self = 0
+        self.loads: list[float] = []
         self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -109,6 +111,7 @@ class PeakRSS:
                     except psutil.Error:
                         pass
                 self.peak_self = max(self.peak_self, own)
+                self.loads.append(os.getloadavg()[0])
                 self.peak_total = max(self.peak_total, total)
             except psutil.Error:
                 pass
@@ -170,6 +173,7 @@ def run_once(size: int, engine: str, workers: int, workdir: Path, max_briefs: in
     stages["brief"] = round(brief_s, 2)
     return {
         "engine": engine,
+        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "workers": report.engine.get("workers"),
         "size": size,
         "corpus": shape,
@@ -185,10 +189,17 @@ def run_once(size: int, engine: str, workers: int, workdir: Path, max_briefs: in
         "articles_per_s_700_word_equivalent": round(size / total_s * shape["mean_words"] / 700, 2),
         "cpu_seconds": round(rss.cpu_seconds, 1),
         "articles_per_cpu_second": round(size / rss.cpu_seconds, 2) if rss.cpu_seconds else None,
+        # The process tree's CPU per article: comparable between runs on a busy machine, where
+        # the wall-clock figures are not (it is a cost, not a speed).
+        "cpu_ms_per_article": round(rss.cpu_seconds / size * 1000, 1),
+        "cpu_ms_per_700_words": round(rss.cpu_seconds / size * 1000 * 700 / shape["mean_words"], 1),
         "peak_rss_mb": {"all_processes": round(rss.peak_total / 2**20), "ingest_process": round(rss.peak_self / 2**20)},
         "machine_load": {
             "loadavg_before": [round(x, 2) for x in load_before],
             "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+            # 1-minute load sampled through the run: above ~3 (2 workers + this process on 2
+            # cores) other work was competing, and wall-clock figures understate the pipeline.
+            "loadavg_1min_during": {"mean": round(statistics.mean(rss.loads), 2), "max": round(max(rss.loads), 2)} if rss.loads else None,
             "cpu_busy_share": round(busy / (total_s * psutil.cpu_count()), 2),
         },
     }
@@ -217,6 +228,27 @@ def profile(size: int, workdir: Path) -> Path:
     return out
 
 
+def pipe_costs(n: int) -> dict[str, Any]:
+    """CPU milliseconds per 700 words of each spaCy pipe, as Storyline loads the pipeline, over the
+    first ``n`` corpus texts (one process; each pipe run over all texts before the next)."""
+    from storyline.enrich import Enricher
+    from storyline.settings import Settings
+
+    texts = [r["text"] for r in base_articles()[:n]]
+    words = sum(len(t.split()) for t in texts)
+    nlp = Enricher(Settings()).nlp
+    list(nlp.pipe(texts[:4]))  # first-call costs
+    per_700 = 1000 * 700 / words
+    start = time.process_time()
+    docs = [nlp.make_doc(t) for t in texts]
+    costs = {"tokenizer": round((time.process_time() - start) * per_700, 1)}
+    for name, proc in nlp.pipeline:
+        start = time.process_time()
+        docs = list(proc.pipe(docs, batch_size=16))
+        costs[name] = round((time.process_time() - start) * per_700, 1)
+    return {"texts": n, "mean_words": round(words / n, 1), "cpu_ms_per_700_words": costs, "total": round(sum(costs.values()), 1), "loadavg": [round(x, 2) for x in os.getloadavg()]}
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench throughput", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="Articles per run, comma-separated (default 1000,10000).")
@@ -224,7 +256,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--workers", type=int, default=2, help="Worker processes per engine (default 2).")
     parser.add_argument("--max-briefs", type=int, default=500, help="Briefs built per run, largest stories first (default 500).")
     parser.add_argument("--profile", action="store_true", help="Profile the first size in one process instead.")
+    parser.add_argument("--pipes", type=int, default=0, metavar="N", help="Only measure each spaCy pipe's CPU cost on N texts.")
     args = parser.parse_args(argv)
+    if args.pipes:
+        print(json.dumps(pipe_costs(args.pipes)))
+        return
     sizes = [int(s) for s in args.sizes.split(",") if s]
     engines = [e for e in args.engine.split(",") if e]
     with tempfile.TemporaryDirectory(prefix="storyline-throughput-") as tmp:

@@ -8,23 +8,54 @@
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from storyline.access import StoreAccess
 from storyline.enrich import Enricher
 from storyline.engine import Engine, get_engine
 from storyline.errors import InputError
-from storyline.ingest import OutletLines, Source, read_inputs
+from storyline.ingest import OutletLines, Source, estimate_items, read_inputs
 from storyline.models import Article, EnrichedArticle, Story
 from storyline.relate import Relater
 from storyline.settings import DEFAULT_SETTINGS, Settings
 from storyline.store import Store
 
+T = TypeVar("T")
+
 ProgressCallback = Callable[[int], None]
+
+RELATE_EVERY = 256
+"""Stored articles grouped into stories at a time during an ingest: enough to amortise the
+relate stage's per-call writes, few enough that the workers never wait for it."""
+
+RECENT_RECORDS = 1024
+"""Related records kept in memory for the next ones' sentence alignment (see `_RecentRecords`)."""
+
+_END = object()
+
+
+def _timed(items: Iterable[T], report: IngestReport, stage: str) -> Iterator[T]:
+    """``items``, with the time spent producing each one added to ``report.timings[stage]``."""
+    iterator = iter(items)
+    while True:
+        with report.timed(stage):
+            item = next(iterator, _END)
+        if item is _END:
+            return
+        yield item  # type: ignore[misc]
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 @dataclass
@@ -64,6 +95,29 @@ class ChangeBatch:
 
     lines: OutletLines
     items: list[Article | InputError] = field(default_factory=list)
+
+
+class _RecentRecords:
+    """The last `RECENT_RECORDS` related records, by id, in front of the store.
+
+    A new article is aligned with the latest members of its story, which an ingest has
+    usually just stored: they are taken from here rather than decoded from the store again.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.records: OrderedDict[str, EnrichedArticle] = OrderedDict()
+
+    def add(self, records: Iterable[EnrichedArticle]) -> None:
+        for record in records:
+            self.records[record.article.id] = record
+        while len(self.records) > RECENT_RECORDS:
+            self.records.popitem(last=False)
+
+    def fetch(self, ids: Sequence[str]) -> list[EnrichedArticle]:
+        found = [self.records[i] for i in ids if i in self.records]
+        missing = [i for i in ids if i not in self.records]
+        return found + (list(self.store.iter_enriched(missing)) if missing else [])
 
 
 class Storyline(StoreAccess):
@@ -116,12 +170,13 @@ class Storyline(StoreAccess):
         report = IngestReport()
         # Furniture learned per outlet: lines repeated across stored articles of one outlet.
         lines = OutletLines(self.store.outlet_lines, min_articles=self.settings.furniture_min_articles)
-        with report.timed("read"):
-            items = list(read_inputs(inputs, self.settings, stdin=stdin, lines=lines))
-        self.ingest_articles(items, report, progress=progress, engine=engine, scheduler=scheduler, on_total=on_total)
-        with self.store.transaction():
-            for outlet, doc_key, keys in lines.pending(report.ingested):
-                self.store.add_outlet_lines(outlet, doc_key, keys)
+        inputs = list(inputs)
+        if on_total:
+            on_total(estimate_items(inputs, stdin=stdin))
+        # Read lazily: articles flow through enrich and the store as they are read, so memory
+        # stays flat in the number of inputs.
+        items = _timed(read_inputs(inputs, self.settings, stdin=stdin, lines=lines), report, "read")
+        self.ingest_articles(items, report, progress=progress, engine=engine, scheduler=scheduler, outlet_lines=lines)
         return report
 
     def ingest_articles(
@@ -133,36 +188,54 @@ class Storyline(StoreAccess):
         engine: str | Engine = "local",
         scheduler: str | None = None,
         on_total: Callable[[int], None] | None = None,
+        outlet_lines: OutletLines | None = None,
     ) -> IngestReport:
-        """Store already-read articles (or record their errors); the path every reader and engine feeds."""
+        """Store already-read articles (or record their errors); the path every reader and engine feeds.
+
+        ``items`` may be a lazy iterator: it is read as the engine takes batches, and each stored
+        batch is grouped into stories while later batches are enriched (every `RELATE_EVERY`
+        articles), so neither the inputs nor their enrichments are ever all in memory.
+        ``outlet_lines`` (from `ingest`) has each stored batch's furniture observations saved with it.
+        """
         report = report if report is not None else IngestReport()
-        with report.timed("read"):
-            items = items if isinstance(items, list) else list(items)
-        if on_total:
+        if isinstance(items, list) and on_total:
             on_total(len(items))
-        todo: list[Article] = []
+        # Articles stored but never grouped (a run stopped before its relate step) come first,
+        # so stories see articles in ingest order.
+        if self.store.unrelated_ids():
+            with report.timed("relate"):
+                self.relate()
         seen: set[str] = set()
-        for item in items:
-            if isinstance(item, InputError):
-                report.errors.append(item)
-                if progress:
-                    progress(1)
-                continue
-            if item.id in seen or self.store.find_existing(item):
-                report.duplicates.append(item.id)
-                if progress:
-                    progress(1)
-                continue
-            seen.add(item.id)
-            todo.append(item)
+
+        def fresh() -> Iterator[Article]:
+            for item in items:
+                if isinstance(item, InputError):
+                    report.errors.append(item)
+                    if progress:
+                        progress(1)
+                    continue
+                if item.id in seen or self.store.find_existing(item):
+                    report.duplicates.append(item.id)
+                    if progress:
+                        progress(1)
+                    continue
+                seen.add(item.id)
+                yield item
+
         # An article stored without its enrichment (by an older version, or a crash between
         # writes) is enriched again, so every stored article ends up enriched exactly once.
         repair = [self.store.get_article(article_id) for article_id in self.store.unenriched_ids()]
-        if todo or repair:
+        todo = fresh()
+        # Look ahead far enough to know whether starting worker processes pays off.
+        head = list(itertools.islice(todo, max(1, self.settings.parallel_min_articles)))
+        expected = len(head) + len(repair) if len(head) < self.settings.parallel_min_articles else None
+        if head or repair:
             size = self.settings.batch_size
-            batches = [repair[i : i + size] for i in range(0, len(repair), size)]
-            batches += [todo[i : i + size] for i in range(0, len(todo), size)]
-            self._run_engine(engine, scheduler, batches, len(todo) + len(repair), report, progress, {a.id for a in repair})
+            batches = itertools.chain(
+                _chunks(repair, size), _chunks(itertools.chain(head, todo), size)
+            )
+            del head
+            self._run_engine(engine, scheduler, batches, expected, report, progress, {a.id for a in repair}, outlet_lines)
         if report.ingested or report.repaired or self.store.count_ungrouped():
             with report.timed("relate"):
                 self.relate()
@@ -172,33 +245,61 @@ class Storyline(StoreAccess):
         self,
         engine: str | Engine,
         scheduler: str | None,
-        batches: list[list[Article]],
-        expected: int,
+        batches: Iterable[list[Article]],
+        expected: int | None,
         report: IngestReport,
         progress: ProgressCallback | None,
         repair: set[str],
+        outlet_lines: OutletLines | None = None,
     ) -> None:
         with report.timed("engine_start"):
             runner = get_engine(engine, self.settings, scheduler=scheduler) if isinstance(engine, str) else engine
+        relater: Relater | None = None
+        pending: list[EnrichedArticle] = []
+        recent = _RecentRecords(self.store)
         try:
             report.engine = runner.describe()
             results = runner.map_batches(batches, expected=expected)
             while True:
-                with report.timed("enrich"):
-                    done = next(results, None)
+                # The engine reads the next batches while it waits: count that as reading.
+                read_before = report.timings.get("read", 0.0)
+                start = time.perf_counter()
+                done = next(results, None)
+                waited = time.perf_counter() - start - (report.timings.get("read", 0.0) - read_before)
+                report.timings["enrich"] = report.timings.get("enrich", 0.0) + waited
                 if done is None:
                     break
                 batch, enriched = done
                 with report.timed("store"):
-                    self._store_results(enriched, report, repair)
+                    pending += self._store_results(enriched, report, repair, outlet_lines)
                 if progress:
                     progress(len(batch))
+                if len(pending) >= RELATE_EVERY:
+                    # Group what is stored while the workers enrich the batches in flight.
+                    with report.timed("relate"):
+                        relater = relater or Relater(self.store, self.settings, recent.fetch)
+                        self._relate_records(relater, pending)
+                        recent.add(pending)
+                    pending = []
+            if pending:
+                with report.timed("relate"):
+                    relater = relater or Relater(self.store, self.settings, recent.fetch)
+                    self._relate_records(relater, pending)
         finally:
             if isinstance(engine, str):
                 runner.close()
 
-    def _store_results(self, results: list[EnrichedArticle | InputError], report: IngestReport, repair: set[str]) -> None:
-        """One transaction per batch: an article is stored with its enrichment or not at all."""
+    def _store_results(
+        self,
+        results: list[EnrichedArticle | InputError],
+        report: IngestReport,
+        repair: set[str],
+        outlet_lines: OutletLines | None = None,
+    ) -> list[EnrichedArticle]:
+        """One transaction per batch: an article is stored with its enrichment or not at all.
+
+        Returns the records stored (new or repaired), for the relate stage."""
+        stored: list[EnrichedArticle] = []
         with self.store.transaction():
             for result in results:
                 if isinstance(result, InputError):
@@ -208,26 +309,47 @@ class Storyline(StoreAccess):
                 if self.store.add_article(result.article):
                     self.store.save_enrichment(result, fresh=True)
                     report.ingested.append(article_id)
+                    stored.append(result)
                 elif article_id in repair:
                     self.store.save_enrichment(result)
                     report.repaired.append(article_id)
+                    stored.append(result)
                 else:
                     report.duplicates.append(article_id)
+            if outlet_lines is not None:
+                self._save_outlet_lines(outlet_lines, [r.article.id for r in stored])
+        return stored
+
+    def _save_outlet_lines(self, lines: OutletLines, article_ids: Iterable[str]) -> None:
+        with self.store.transaction():
+            for outlet, doc_key, keys in lines.pending(article_ids):
+                self.store.add_outlet_lines(outlet, doc_key, keys)
 
     # --- relate ---------------------------------------------------------------------------
 
     def relate(self) -> list[Story]:
         """Stream every article the relate stage has not seen into its story (existing or new),
         record its near-duplicates and derivations; returns the stories that changed."""
+        todo = self.store.unrelated_ids()
+        if not todo:
+            return []
+        relater = Relater(self.store, self.settings, lambda ids: list(self.store.iter_enriched(ids)))
+        stories: list[Story] = []
+        for start in range(0, len(todo), RELATE_EVERY):
+            stories += self._relate_records(relater, list(self.store.iter_enriched(todo[start : start + RELATE_EVERY])))
+        return stories
+
+    def _relate_records(self, relater: Relater, records: list[EnrichedArticle]) -> list[Story]:
+        """Group ``records`` (stored, in ingest order) in one transaction."""
         with self.store.transaction():
-            # Read under the write lock: another ingest into this store may have related these meanwhile.
-            todo = self.store.unrelated_ids()
-            if not todo:
+            # Read under the write lock: another ingest into this store may have related some meanwhile.
+            unrelated = set(self.store.unrelated_ids())
+            records = [r for r in records if r.article.id in unrelated]
+            if not records:
                 return []
             if self.store.relate_is_empty():
                 self.store.replace_stories([])  # a store grouped before the streaming relate stage existed
-            relater = Relater(self.store, self.settings, lambda ids: list(self.store.iter_enriched(ids)))
-            stories, relations = relater.add(list(self.store.iter_enriched(todo)))
+            stories, relations = relater.add(records)
             for story in stories:
                 self.store.save_story(story)
                 if not story.article_ids:  # merged into another story by the relate stage

@@ -9,7 +9,7 @@ from storyline.ingest.identity import article_id
 from storyline.ingest.language import detect_language
 from storyline.ingest.registry import READERS, Reader, reader, reader_for
 from storyline.ingest.source import Source
-from storyline.ingest.sources import iter_sources, read_inputs
+from storyline.ingest.sources import estimate_items, iter_sources, read_inputs
 
 # Importing the built-in readers registers them.
 from storyline.ingest import readers as _readers  # noqa: F401,E402
@@ -22,6 +22,7 @@ __all__ = [
     "article_id",
     "clean_article",
     "detect_language",
+    "estimate_items",
     "iter_sources",
     "read_inputs",
     "reader",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 
 import numpy as np
@@ -37,9 +38,37 @@ _CREDIT = re.compile(
 )
 
 
+_TERMS_CACHE: OrderedDict[tuple[str, int], tuple[list[Span], list[Counter[str]]]] = OrderedDict()
+_TERMS_CACHE_SIZE = 512
+"""A new article is aligned with up to a dozen members of its story, and each member with every
+newcomer: their sentences' words are counted once, not once per pair (the idf still changes)."""
+
+
+def _sentence_terms(record: EnrichedArticle) -> tuple[list[Span], list[Counter[str]]]:
+    key = (record.article.id, len(record.sentences))
+    found = _TERMS_CACHE.get(key)
+    if found is None:
+        spans = [s for s in record.sentences if len(s.text.split()) >= MIN_WORDS]
+        found = _TERMS_CACHE[key] = (spans, [content_words(span.text) for span in spans])
+        if len(_TERMS_CACHE) > _TERMS_CACHE_SIZE:
+            _TERMS_CACHE.popitem(last=False)
+    else:
+        _TERMS_CACHE.move_to_end(key)
+    return found
+
+
 def _weights(record: EnrichedArticle, idf: Callable[[str], float]) -> tuple[list[Span], list[dict[str, float]]]:
-    spans = [s for s in record.sentences if len(s.text.split()) >= MIN_WORDS]
-    rows = [{k: (1 + math.log(c)) * idf(k) for k, c in content_words(span.text).items()} for span in spans]
+    spans, counts = _sentence_terms(record)
+    weight: dict[str, float] = {}
+    rows = []
+    for terms in counts:
+        row = {}
+        for k, c in terms.items():
+            w = weight.get(k)
+            if w is None:
+                w = weight[k] = idf(k)
+            row[k] = (1 + math.log(c)) * w
+        rows.append(row)
     return spans, rows
 
 
@@ -65,10 +94,14 @@ def align_sentences(
     gain = np.where(sim >= MIN_SENTENCE_SIMILARITY, sim, 0.0)
     n, m = gain.shape
     # best[i][j]: best total gain aligning a[:i] with b[:j], pairs in order (Needleman-Wunsch, no gap cost).
+    # Row by row: with gains >= 0, best[i][j] = max over k <= j of max(best[i-1][k], best[i-1][k-1] + gain),
+    # a running maximum, so each row is two vector operations instead of m Python steps.
     best = np.zeros((n + 1, m + 1), dtype=np.float32)
     for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            best[i, j] = max(best[i - 1, j], best[i, j - 1], best[i - 1, j - 1] + gain[i - 1, j - 1])
+        step = np.empty(m + 1, dtype=np.float32)
+        step[0] = 0.0
+        np.maximum(best[i - 1, 1:], best[i - 1, :-1] + gain[i - 1], out=step[1:])
+        np.maximum.accumulate(step, out=best[i])
     pairs = []
     i, j = n, m
     while i > 0 and j > 0:

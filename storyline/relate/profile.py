@@ -9,6 +9,7 @@ from it (`storyline.relate.events.to_story`). Story ids derive from the story's 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -21,8 +22,9 @@ __all__ = ["MAX_MEMBER_SAMPLE", "Profiles", "StoryProfile", "story_id_for"]
 
 MAX_MEMBER_SAMPLE = 8
 """Members a new article is compared with, per candidate story (average linkage over a sample)."""
-MAX_CACHED_PROFILES = 10_000
-"""Profiles kept in memory between flushes (an LRU would do better; dropping them bounds memory)."""
+MAX_CACHED_PROFILES = 2048
+"""Story profiles kept in memory between flushes (least recently used go first); the rest are
+read back from the store when an article reaches them."""
 
 
 def story_id_for(first_article_id: str) -> str:
@@ -116,7 +118,7 @@ class Profiles:
 
     def __init__(self, state: RelateState) -> None:
         self.state = state
-        self._cache: dict[str, StoryProfile] = {}
+        self._cache: OrderedDict[str, StoryProfile] = OrderedDict()
         self._changed: set[str] = set()
 
     def get(self, story_id: str) -> StoryProfile | None:
@@ -127,6 +129,8 @@ class Profiles:
                 if data is None:
                     return None
                 self._cache[story_id] = StoryProfile.from_json(data)
+            else:
+                self._cache.move_to_end(story_id)
             found = self._cache[story_id]
             if found.merged_into is None:
                 return found
@@ -155,5 +159,6 @@ class Profiles:
         for story_id in sorted(self._changed):
             self.state.save_story_profile(story_id, self._cache[story_id].as_json())
         self._changed.clear()
-        if len(self._cache) > MAX_CACHED_PROFILES:
-            self._cache.clear()
+        # Least recently used profiles go once they are saved: memory stays flat as stories accrue.
+        while len(self._cache) > MAX_CACHED_PROFILES:
+            self._cache.popitem(last=False)
