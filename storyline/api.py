@@ -12,16 +12,16 @@ import itertools
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
 from storyline.access import StoreAccess
+from storyline.changes import ChangeIngest
+from storyline.reports import IngestReport
 from storyline.enrich import Enricher
 from storyline.engine import Engine, get_engine
 from storyline.errors import InputError
-from storyline.ingest import OutletLines, Source, estimate_items, read_inputs
+from storyline.ingest import OutletLines, estimate_items, read_inputs
 from storyline.models import Article, EnrichedArticle, Story
 from storyline.relate import Relater
 from storyline.settings import DEFAULT_SETTINGS, Settings
@@ -58,45 +58,6 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-@dataclass
-class IngestReport:
-    """What one ingest did: counts, and one `InputError` per input that failed."""
-
-    ingested: list[str] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)
-    errors: list[InputError] = field(default_factory=list)
-    repaired: list[str] = field(default_factory=list)
-    """Articles an interrupted earlier run stored without their enrichment, enriched now."""
-    timings: dict[str, float] = field(default_factory=dict)
-    """Seconds spent per stage in this process: read, engine_start, enrich (waiting on it), store, relate."""
-    engine: dict[str, object] = field(default_factory=dict)
-    updated: list[str] = field(default_factory=list)
-    """Stored articles that came again with a new text (same URL or feed entry id): now a new version."""
-
-    @contextmanager
-    def timed(self, stage: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
-
-    @property
-    def failed(self) -> int:
-        return len(self.errors)
-
-    def summary(self) -> str:
-        return f"{len(self.ingested)} ingested, {len(self.duplicates)} duplicates, {self.failed} failed"
-
-
-@dataclass
-class ChangeBatch:
-    """Articles read for `Storyline.store_changes`, with the furniture lines learned while reading."""
-
-    lines: OutletLines
-    items: list[Article | InputError] = field(default_factory=list)
-
-
 class _RecentRecords:
     """The last `RECENT_RECORDS` related records, by id, in front of the store.
 
@@ -120,11 +81,12 @@ class _RecentRecords:
         return found + (list(self.store.iter_enriched(missing)) if missing else [])
 
 
-class Storyline(StoreAccess):
+class Storyline(StoreAccess, ChangeIngest):
     """The pipeline over one store: ingest -> enrich -> relate -> consolidate.
 
     Reads (articles, stories, briefs, listings, search), the watchlist, alerts and watched
-    sources come from `StoreAccess` (``storyline/access.py``).
+    sources come from `StoreAccess` (``storyline/access.py``); ingesting new versions of stored
+    articles from `ChangeIngest` (``storyline/changes.py``).
     """
 
     def __init__(self, db: str | Path = "storyline.db", settings: Settings | None = None) -> None:
@@ -365,91 +327,3 @@ class Storyline(StoreAccess):
             self.store.replace_stories([])
         self.relate()
         return self.store.list_stories()
-
-    # --- always on (issue 14): updates, changes since a time, watchlist, alerts -----------
-
-    def read_changes(self, inputs: Iterable[str | Source], batch: ChangeBatch) -> list[Article | InputError]:
-        """Read ``inputs`` into ``batch`` (for `store_changes`); returns what these inputs gave."""
-        items = list(read_inputs(inputs, self.settings, lines=batch.lines))
-        batch.items.extend(items)
-        return items
-
-    def new_change_batch(self) -> ChangeBatch:
-        return ChangeBatch(lines=OutletLines(self.store.outlet_lines, min_articles=self.settings.furniture_min_articles))
-
-    def ingest_changes(
-        self,
-        inputs: Iterable[str | Source],
-        *,
-        progress: ProgressCallback | None = None,
-        engine: str | Engine = "local",
-    ) -> IngestReport:
-        """Like `ingest`, but an article that comes again with a new text (same URL, or same entry
-        id in the same feed) is stored as a new version of the stored one (`IngestReport.updated`),
-        not as a second article. A text seen before, current or earlier, is a duplicate."""
-        batch = self.new_change_batch()
-        started = time.perf_counter()
-        self.read_changes(inputs, batch)
-        report = self.store_changes(batch, progress=progress, engine=engine)
-        report.timings["read"] = report.timings.get("read", 0.0) + time.perf_counter() - started
-        return report
-
-    def store_changes(self, batch: ChangeBatch, *, progress: ProgressCallback | None = None, engine: str | Engine = "local") -> IngestReport:
-        """Store what `read_changes` read: new articles, new versions of stored ones, errors."""
-        report = IngestReport()
-        fresh: list[Article | InputError] = []
-        updates: dict[str, Article] = {}
-        for item in batch.items:
-            if isinstance(item, InputError):
-                fresh.append(item)
-                continue
-            if self.store.find_by_content(item.id):
-                report.duplicates.append(item.id)
-                continue
-            guid = item.metadata.get("guid")
-            stored = self.store.find_by_origin(item.url, str(guid) if guid else None, item.metadata.get("feed"))
-            if stored is None:
-                fresh.append(item)
-            else:
-                updates[stored] = item  # the latest text wins when one batch carries two
-        self.ingest_articles(fresh, report, progress=progress, engine=engine)
-        if updates:
-            with report.timed("update"):
-                self.update_articles(updates, report)
-        with self.store.transaction():
-            for outlet, doc_key, keys in batch.lines.pending(report.ingested):
-                self.store.add_outlet_lines(outlet, doc_key, keys)
-        return report
-
-    def update_articles(self, updates: dict[str, Article], report: IngestReport | None = None) -> IngestReport:
-        """Store each ``{stored_id: article}`` as a new version of the stored article: same id and
-        story, new text, enrichment and search entries; earlier texts kept (`article_history`).
-
-        Its near-duplicate/derivation records are dropped (their spans point into the old text);
-        its story is marked as changed, and the brief rebuilds (the version is in the fingerprint).
-        """
-        from storyline.engine.work import enrich_batch
-
-        report = report if report is not None else IngestReport()
-        todo: list[tuple[str, Article]] = []
-        for stored_id, article in updates.items():
-            current = self.store.get_article(stored_id)
-            metadata = {**current.metadata, **article.metadata, "content_id": article.id}
-            todo.append((article.id, replace(article, id=stored_id, url=current.url or article.url, metadata=metadata)))
-        for start in range(0, len(todo), self.settings.batch_size):
-            chunk = todo[start : start + self.settings.batch_size]
-            results = enrich_batch([a for _, a in chunk], self.settings)
-            with self.store.transaction():
-                for (content_id, _), result in zip(chunk, results, strict=True):
-                    if isinstance(result, InputError):
-                        report.errors.append(result)
-                        continue
-                    article_id = result.article.id
-                    self.store.replace_article(result.article, content_id)
-                    self.store.save_enrichment(result)
-                    self.store.delete_relations_of(article_id)
-                    story_id = self.store.story_of(article_id)
-                    if story_id:
-                        self.store.touch_story(story_id)
-                    report.updated.append(article_id)
-        return report
