@@ -34,11 +34,8 @@ class ChangeIngest:
         *,
         progress: ProgressCallback | None = None,
         engine: str | Engine = "local",
-        scheduler: str | None = None,
-        on_total: ProgressCallback | None = None,
-        outlet_lines: OutletLines | None = None,
     ) -> IngestReport:
-        """Enrich, store and relate ``items``: `Storyline.ingest_articles`."""
+        """Enrich, store and relate ``items``: provided by `Storyline.ingest_articles`."""
         raise NotImplementedError
 
     def read_changes(self, inputs: Iterable[str | Source], batch: ChangeBatch) -> list[Article | InputError]:

@@ -95,15 +95,16 @@ def quote_target_discrepancies(
     by_id = {r.article.id: r for r in records}
     index = SentenceIndex(records)
     occurrences = [(g, o) for g in groups for o in g.occurrences]
+    norms = [normalize(o.span.text) for _, o in occurrences]
     out = []
     seen: set[frozenset[int]] = set()
     for x, (ga, oa) in enumerate(occurrences):
         related = [x]
-        na = normalize(oa.span.text)
+        na = norms[x]
         for y, (gb, ob) in enumerate(occurrences):
             if y == x or ob.span.article_id == oa.span.article_id:
                 continue
-            nb = normalize(ob.span.text)
+            nb = norms[y]
             same_speaker = (ga.speaker or oa.speaker) == (gb.speaker or ob.speaker) and (ga.speaker or oa.speaker)
             if ga is gb or (same_speaker and len(min(na, nb, key=len).split()) >= 2 and (na in nb or nb in na)):
                 related.append(y)
