@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from storyline.models import EnrichedArticle, Relation, Story
 from storyline.relate.clusterer import StoryClusterer
@@ -18,19 +19,22 @@ MAX_DERIVATION_CHECKS = 12
 """A new article is aligned with at most this many members of its story (the latest ones)."""
 
 Fetch = Callable[[Sequence[str]], list[EnrichedArticle]]
+Headers = Callable[[Sequence[str]], dict[str, tuple[str | None, datetime | None]]]
 
 
 class Relater:
     """Streams new articles into stories and finds their relations to stored ones.
 
     ``state`` is the store (a `RelateState`); ``fetch`` returns enriched articles by id, for the
-    sentence alignment.
+    sentence alignment; ``headers`` each article's (title, published date), for the `Story`
+    records (without it they come from ``fetch``: a story's every member decoded at each change).
     """
 
-    def __init__(self, state: RelateState, settings: Settings, fetch: Fetch) -> None:
+    def __init__(self, state: RelateState, settings: Settings, fetch: Fetch, headers: Headers | None = None) -> None:
         self.state: RelateState = state
         self.settings = settings
         self.fetch = fetch
+        self.headers: Headers = headers or (lambda ids: {r.article.id: (r.article.title, r.article.published) for r in fetch(ids)})
         self.clusterer = StoryClusterer(state, settings)
         self.duplicates = NearDuplicates(state.iter_minhashes())
 
@@ -72,13 +76,13 @@ class Relater:
             if profile is None or profile.id in done:
                 continue
             done.add(profile.id)
-            articles = {r.article.id: r.article for r in self.fetch([a for a in profile.article_ids if a not in by_id])}
-            articles.update({a: by_id[a].article for a in profile.article_ids if a in by_id})
+            headers = self.headers([a for a in profile.article_ids if a not in by_id])
+            headers.update({a: (by_id[a].article.title, by_id[a].article.published) for a in profile.article_ids if a in by_id})
             stories.append(
                 to_story(
                     profile,
-                    {a: art.title for a, art in articles.items()},
-                    {a: art.published for a, art in articles.items()},
+                    {a: title for a, (title, _) in headers.items()},
+                    {a: published for a, (_, published) in headers.items()},
                     self.clusterer.df.store_idf,
                 )
             )

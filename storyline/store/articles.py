@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
 from storyline.errors import NotFound
@@ -63,6 +64,11 @@ class ArticleTables(StorePart):
             rows = self._select_in("SELECT record FROM articles WHERE id IN ({}) ORDER BY seq", wanted)
         for row in rows:
             yield Article.from_dict(json.loads(row[0]))
+
+    def article_headers(self, ids: Iterable[str]) -> dict[str, tuple[str | None, datetime | None]]:
+        """Each article's (title, published date), read from their columns: no record is decoded."""
+        rows = self._select_in("SELECT id, title, published FROM articles WHERE id IN ({})", list(ids))
+        return {r[0]: (r[1], datetime.fromisoformat(r[2]) if r[2] else None) for r in rows}
 
     def count_articles(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]

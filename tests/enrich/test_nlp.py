@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import spacy
-from spacy.attrs import LEMMA, MORPH, POS, TAG
+from spacy.attrs import DEP, LEMMA, MORPH, POS, TAG
 
 from storyline.enrich.nlp import TagTableRuler, load_nlp
 from storyline.settings import Settings
@@ -24,14 +24,17 @@ def test_tag_table_ruler_annotates_exactly_as_the_attribute_ruler() -> None:
     nlp = _original()
     texts = [seed_path(prefix).read_text(encoding="utf-8") for prefix in ("000", "001", "003")]
     texts.append("I said it’s done, y’all. They’re gonna go – ain’t nothin' wrong with that, he said.")
+    # Text that the word and dependency rules match: contractions, "there is", "let's", "but".
+    texts.append("There's no way, but there are some. Let's go; we gotta say we don't know nothin'. Y' know? N't.")
     with nlp.select_pipes(disable=["attribute_ruler"]):
         docs = list(nlp.pipe(texts))
     ruler = nlp.get_pipe("attribute_ruler")
     fast = TagTableRuler(ruler)
-    assert fast.table and len(fast.rest.patterns) < len(ruler.patterns)
+    # The rules after the table are matched as arrays, not through a second Matcher.
+    assert fast.table and len(fast.rest.patterns) < len(ruler.patterns) and fast.rules is not None
     for doc in docs:
         expected, got = ruler(doc.copy()), fast(doc.copy())
-        attrs = [POS, MORPH, LEMMA, TAG]
+        attrs = [POS, MORPH, LEMMA, TAG, DEP]
         assert np.array_equal(expected.to_array(attrs), got.to_array(attrs))
         assert any(t.pos_ == "VERB" for t in got) and any(str(t.morph) for t in got)
 

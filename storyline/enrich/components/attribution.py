@@ -4,6 +4,7 @@ the speaker names that entity mentions, pronouns and roles resolve to (`SpeakerR
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Doc, Token
 
@@ -118,6 +119,11 @@ class SpeakerResolver:
         self.speakers: list[tuple[int, str]] = []
         self.person_names = {m.name for m in self.people}
 
+    @cached_property
+    def text(self) -> str:
+        """The doc's text, joined once (`Doc.text` joins every token at each call)."""
+        return self.doc.text
+
     def inside(self, start: int, end: int) -> list[EntityMention]:
         return [m for m in self.entities if start <= m.span.start and m.span.end <= end]
 
@@ -186,7 +192,7 @@ class SpeakerResolver:
             if PRONOUNS[lower] == "PERSON":
                 return self.last_person(quote_start), (subj.idx, subj.idx + len(subj))
             return None, (subj.idx, subj.idx + len(subj))
-        text = self.doc.text[start:end]
+        text = self.text[start:end]
         if subj.pos_ == "NOUN" and any(t.lower_ in {"the", "this"} for t in subj.lefts):
             name = self.last_person(quote_start, noun=lower)
             if name:

@@ -110,7 +110,7 @@ def entities(doc: Doc, record: EnrichedArticle, settings: Settings) -> None:
         start = ent.start_char + ent.text.index(name) if name in ent.text else ent.start_char
         label = "PERSON" if ent.label_ == "ORG" and titled_person(ent) else _adjectival_label(ent)
         found.append((start, start + len(name), label, name))
-    found = vote_labels(found, place_names(doc, found))
+    found = vote_labels(found, place_names(doc, found, record.article.text))
     full_names = resolve_short_forms([(label, name) for _, _, label, name in found])
     mentions = [(s, e, *full_names[(label, name)]) for s, e, label, name in found]
     mentions = propagate_people(text, mentions)
@@ -169,8 +169,10 @@ def _place_context(tok: Token) -> bool | None:
     return None
 
 
-def place_names(doc: Doc, found: list[tuple[int, int, str, str]]) -> set[str]:
+def place_names(doc: Doc, found: list[tuple[int, int, str, str]], text: str) -> set[str]:
     """Names the NER model calls a person that the article uses as a place and never as a person.
+
+    ``text`` is the doc's text (`Doc.text` joins every token again at each call).
 
     A capital stands for its government ("Rubio sought to reassure Kyiv"), so the small model
     tags it PERSON where it is a verb's subject or object. The same name elsewhere in the article
@@ -189,7 +191,7 @@ def place_names(doc: Doc, found: list[tuple[int, int, str, str]]) -> set[str]:
         if not looks_like_place_word(form):
             continue
         evidence = set()
-        for m in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])", doc.text):
+        for m in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])", text):
             span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if span is not None:
                 evidence.add(_place_context(span.root))
