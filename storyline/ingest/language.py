@@ -18,7 +18,7 @@ def _identifier():
 
 def detect_language(text: str, *, min_confidence: float = 0.5) -> str | None:
     """ISO 639-1 code of ``text``'s language, or None when too short or too unsure."""
-    sample = text[:4000]
+    sample = text[:1500]  # enough for news prose; the classifier costs ~0.7 ms per 1,000 characters
     if len(sample.strip()) < _MIN_CHARS:
         return None
     code, confidence = _identifier().classify(sample)

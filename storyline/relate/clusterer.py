@@ -106,7 +106,7 @@ class StoryClusterer:
     def flush(self) -> None:
         """Write the changed story profiles and the document frequencies back to the state."""
         self.profiles.flush()
-        self.state.save_relate_docfreq({"n": self.df.n, "df": self.df.df})
+        self.state.save_relate_docfreq(self.df.n, self.df.take_changes())
 
     def vector_for(self, record: EnrichedArticle, tfidf: dict[str, float]) -> np.ndarray:
         """The article's index vector: the enrich stage's embedding when it has our dimension."""

@@ -24,11 +24,19 @@ class DocFreq:
         self.n = n
         self.df: dict[str, int] = dict(df or {})
         self.prior = prior
+        self.changed: set[str] = set()
 
     def add(self, keys: Iterable[str]) -> None:
         self.n += 1
         for key in keys:
             self.df[key] = self.df.get(key, 0) + 1
+            self.changed.add(key)
+
+    def take_changes(self) -> dict[str, int]:
+        """The counts of the keys added to since the last call: what a store must write again."""
+        changes = {key: self.df[key] for key in self.changed}
+        self.changed = set()
+        return changes
 
     def idf(self, key: str) -> float:
         if self.prior is None:

@@ -7,7 +7,7 @@ as JSON-friendly data (named below), so a store needs no relate classes to keep 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -45,8 +45,9 @@ class RelateState(Protocol):
         """Index ``article_id`` in ``story_id``, with its vector (VECTOR_DIM float32) and signature."""
         ...
 
-    def save_relate_docfreq(self, data: DocFreqJSON) -> None:
-        """Keep the document frequencies."""
+    def save_relate_docfreq(self, n: int, counts: Mapping[str, int]) -> None:
+        """Keep the number of articles counted and the new ``counts`` of the keys that changed
+        (only those: the table grows with the store, and is saved after every batch)."""
         ...
 
     def load_relate_evidence(self, article_ids: Sequence[str]) -> dict[str, EvidenceJSON]:
@@ -95,8 +96,8 @@ class MemoryState:
         if "evidence" in signature:
             self.evidence[article_id] = signature["evidence"]
 
-    def save_relate_docfreq(self, data: DocFreqJSON) -> None:
-        self.docfreq = data
+    def save_relate_docfreq(self, n: int, counts: Mapping[str, int]) -> None:
+        self.docfreq = {"n": n, "df": {**(self.docfreq or {}).get("df", {}), **counts}}
 
     def load_relate_evidence(self, article_ids: Sequence[str]) -> dict[str, EvidenceJSON]:
         return {a: self.evidence[a] for a in article_ids if a in self.evidence}

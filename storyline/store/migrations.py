@@ -221,3 +221,17 @@ def _watch(db: sqlite3.Connection) -> None:
     )
 
 
+
+
+# --- throughput (issue 16): document frequencies as rows, so a batch writes only what changed --
+
+
+@migration("0009_relate_docfreq")
+def _relate_docfreq(db: sqlite3.Connection) -> None:
+    run_script(db, "CREATE TABLE relate_docfreq (key TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID")
+    row = db.execute("SELECT value FROM state WHERE key = 'relate.docfreq'").fetchone()
+    if row is not None:
+        saved = json.loads(row[0])
+        db.executemany("INSERT INTO relate_docfreq (key, df) VALUES (?, ?)", saved["df"].items())
+        db.execute("INSERT OR REPLACE INTO state (key, value) VALUES ('relate.docfreq_n', ?)", (str(saved["n"]),))
+        db.execute("DELETE FROM state WHERE key = 'relate.docfreq'")

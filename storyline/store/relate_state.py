@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from storyline.store.common import StorePart
@@ -17,8 +17,9 @@ class RelateTables(StorePart):
 
         rows = self.db.execute("SELECT article_id, story_id, vector FROM relate_articles ORDER BY seq").fetchall()
         vectors = np.array([np.frombuffer(r[2], dtype=np.float32) for r in rows], dtype=np.float32)
-        docfreq = self.get_state("relate.docfreq")
-        return [r[0] for r in rows], [r[1] for r in rows], vectors, json.loads(docfreq) if docfreq else None
+        counted = self.get_state("relate.docfreq_n")
+        docfreq = {"n": int(counted), "df": dict(self.db.execute("SELECT key, df FROM relate_docfreq").fetchall())} if counted else None
+        return [r[0] for r in rows], [r[1] for r in rows], vectors, docfreq
 
     def get_story_profile(self, story_id: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT profile FROM relate_stories WHERE story_id = ?", (story_id,)).fetchone()
@@ -50,8 +51,9 @@ class RelateTables(StorePart):
     def move_relate_articles(self, article_ids: Sequence[str], story_id: str) -> None:
         self.db.executemany("UPDATE relate_articles SET story_id = ? WHERE article_id = ?", [(story_id, a) for a in article_ids])
 
-    def save_relate_docfreq(self, data: dict[str, Any]) -> None:
-        self.set_state("relate.docfreq", json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    def save_relate_docfreq(self, n: int, counts: Mapping[str, int]) -> None:
+        self.set_state("relate.docfreq_n", str(n))
+        self.db.executemany("INSERT OR REPLACE INTO relate_docfreq (key, df) VALUES (?, ?)", counts.items())
 
     def save_minhash(self, article_id: str, signature: bytes) -> None:
         self.db.execute("UPDATE relate_articles SET minhash = ? WHERE article_id = ?", (signature, article_id))
@@ -76,7 +78,8 @@ class RelateTables(StorePart):
         self.db.execute("DELETE FROM relate_articles")
         self.db.execute("DELETE FROM relate_stories")
         self.db.execute("DELETE FROM relations")
-        self.db.execute("DELETE FROM state WHERE key = 'relate.docfreq'")
+        self.db.execute("DELETE FROM relate_docfreq")
+        self.db.execute("DELETE FROM state WHERE key = 'relate.docfreq_n'")
 
     def get_state(self, key: str) -> bytes | None:
         row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
