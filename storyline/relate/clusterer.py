@@ -19,6 +19,7 @@ elsewhere. Every threshold is learnt on ECB+ train by ``scripts/learn_story_mode
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -158,7 +159,7 @@ class StoryClusterer:
         """Assign ``record`` to a story (new or existing), update the index and the profiles."""
         sig = Signature.of(record)
         tf = tf_weights(sig)
-        ev = Evidence.of(record)
+        ev = Evidence.of(record, words=Counter(sig.terms))  # the signature's words: one count per text
         self.df.add(tf.keys() | ev.keys() | {"P:" + m.name.lower() for m in record.entities if m.label in PLACE_LABELS})
         vector = self.vector_for(record, tfidf_weights(tf, self.df, self.actor_weight))
         cache: WeighedCache = {}

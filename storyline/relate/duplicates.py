@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -25,11 +27,17 @@ SHINGLE = 3
 _WORD = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=1)
+def _permutations() -> Any:
+    """The seed's permutations, drawn once: each new `MinHash` would draw the same ones again."""
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+
+
 def minhash(text: str) -> MinHash:
     """MinHash of the text's lowercased word 3-shingles."""
     words = _WORD.findall(text.lower())
     shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
-    mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_permutations())
     mh.update_batch([s.encode("utf-8") for s in shingles])
     return mh
 

@@ -62,7 +62,8 @@ class Evidence:
     """Log-odds of the k nearest articles compared so far, by article id (written by scoring)."""
 
     @classmethod
-    def of(cls, record: EnrichedArticle, lede_sentences: int = LEDE_SENTENCES) -> Evidence:
+    def of(cls, record: EnrichedArticle, lede_sentences: int = LEDE_SENTENCES, words: Counter[str] | None = None) -> Evidence:
+        """``words``: the content words of the title and text, when the caller has counted them."""
         article = record.article
         title = article.title + "\n" if article.title else ""
         text = title + article.text
@@ -83,7 +84,7 @@ class Evidence:
                 pla[name] += 1
         numbers = (n.rstrip(".,:") for n in _NUMBER.findall(text))
         return cls(
-            terms=dict(content_words(text).most_common(MAX_TERMS)),
+            terms=dict((words if words is not None else content_words(text)).most_common(MAX_TERMS)),
             lede=dict(content_words(title + article.text[:end])),
             people=dict(per),
             actors=dict(act),

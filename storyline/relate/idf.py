@@ -25,9 +25,11 @@ class DocFreq:
         self.df: dict[str, int] = dict(df or {})
         self.prior = prior
         self.changed: set[str] = set()
+        self._idf: dict[str, float] = {}
 
     def add(self, keys: Iterable[str]) -> None:
         self.n += 1
+        self._idf = {}  # scoring asks for the same keys over and over between two articles
         for key in keys:
             self.df[key] = self.df.get(key, 0) + 1
             self.changed.add(key)
@@ -39,10 +41,15 @@ class DocFreq:
         return changes
 
     def idf(self, key: str) -> float:
-        if self.prior is None:
-            return self.store_idf(key)
-        p = self.prior
-        return math.log((self.n + p.n + 1) / (self.df.get(key, 0) + p.df.get(key, 0) + 1)) + 1.0
+        found = self._idf.get(key)
+        if found is None:
+            if self.prior is None:
+                found = self.store_idf(key)
+            else:
+                p = self.prior
+                found = math.log((self.n + p.n + 1) / (self.df.get(key, 0) + p.df.get(key, 0) + 1)) + 1.0
+            self._idf[key] = found
+        return found
 
     def store_idf(self, key: str) -> float:
         """The idf from the store's own counts, without the prior (sentence alignment, event places)."""

@@ -19,16 +19,18 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from storyline.relate.evidence import BLOCKS, Weighed
 from storyline.text import cosine
 
-__all__ = ["FEATURES", "MODEL_PATH", "PairModel", "pair_features", "sigmoid"]
+__all__ = ["FEATURES", "MODEL_PATH", "PairModel", "feature_matrix", "pair_features", "sigmoid"]
 
 MODEL_PATH = Path(__file__).with_name("story_model.json")
 
@@ -83,6 +85,68 @@ def pair_features(a: Weighed, b: Weighed) -> list[float]:
     return f
 
 
+def feature_matrix(weighed: Sequence[Weighed]) -> np.ndarray:
+    """`pair_features` of every pair of ``weighed`` at once: an (n, n, len(FEATURES)) array.
+
+    The block cosines become one matrix product per block and the flags set algebra over
+    indicator matrices, so a regroup of n articles costs a few array operations, not n²/2
+    Python calls. The values are `pair_features`' (cosines to the last bits of a float sum).
+    """
+    n = len(weighed)
+    out = np.zeros((n, n, len(FEATURES)), dtype=np.float64)
+    for f, block in enumerate(BLOCKS):
+        rows = [w.blocks[block] for w in weighed]
+        vectors = _indicator(rows, lambda row: row.items())
+        out[:, :, f] = vectors @ vectors.T
+    years = _indicator([w.years for w in weighed])
+    has_years = years.sum(axis=1) > 0
+    shared = years @ years.T
+    both = has_years[:, None] & has_years[None, :]
+    counts = years.sum(axis=1)
+    union = counts[:, None] + counts[None, :] - shared
+    out[:, :, len(BLOCKS)] = np.where(both, shared / np.where(union > 0, union, 1), 0.0)
+    out[:, :, len(BLOCKS) + 1] = both & (shared == 0)
+    latest = np.array([max(w.years) if w.years else "" for w in weighed], dtype=object)
+    same_latest = latest[:, None] == latest[None, :]
+    out[:, :, len(BLOCKS) + 2] = both & same_latest
+    out[:, :, len(BLOCKS) + 3] = both & ~same_latest
+    has_people = np.array([bool(w.people) for w in weighed])
+    out[:, :, len(BLOCKS) + 4] = has_people[:, None] & has_people[None, :] & (out[:, :, BLOCKS.index("per")] == 0.0)
+    lede = _indicator([w.lede_people for w in weighed])
+    lede_counts = lede.sum(axis=1)
+    lede_shared = lede @ lede.T
+    lede_both = (lede_counts[:, None] > 0) & (lede_counts[None, :] > 0)
+    smaller = np.minimum(lede_counts[:, None], lede_counts[None, :])
+    out[:, :, len(BLOCKS) + 5] = np.where(lede_both, lede_shared / np.where(smaller > 0, smaller, 1), 0.0)
+    out[:, :, len(BLOCKS) + 6] = lede_both & (lede_shared == 0)
+    # `_mentions` is a surname test: a name is among people when one of them ends with its last word.
+    surname = [w.protagonist.split()[-1] if w.protagonist else None for w in weighed]
+    has_protagonist = np.array([s is not None for s in surname])
+    both_protagonists = has_protagonist[:, None] & has_protagonist[None, :]
+    people_surnames = _indicator([{p.split()[-1] for p in w.people} for w in weighed] + [{s} if s else set() for s in surname])
+    named_by = people_surnames[n:] @ people_surnames[:n].T > 0  # [i, j]: i's protagonist among j's people
+    same = np.array(surname, dtype=object)[:, None] == np.array(surname, dtype=object)[None, :]
+    cross = ~same & (named_by | named_by.T)
+    out[:, :, len(BLOCKS) + 7] = both_protagonists & same
+    out[:, :, len(BLOCKS) + 8] = both_protagonists & cross
+    out[:, :, len(BLOCKS) + 9] = both_protagonists & ~same & ~cross
+    return out
+
+
+def _indicator(rows: Sequence[Any], items: Callable[[Any], Iterable[tuple[Any, float]]] | None = None) -> np.ndarray:
+    """Rows of weights (``items`` gives (key, weight) pairs) or of sets (weight 1) as a dense matrix."""
+    pairs = [list(items(row)) if items else [(key, 1.0) for key in row] for row in rows]
+    vocab: dict[Any, int] = {}
+    for row in pairs:
+        for key, _ in row:
+            vocab.setdefault(key, len(vocab))
+    matrix = np.zeros((len(rows), len(vocab)), dtype=np.float64)
+    for r, row in enumerate(pairs):
+        for key, value in row:
+            matrix[r, vocab[key]] = value
+    return matrix
+
+
 def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -98,6 +162,13 @@ class PairModel:
     def logit(self, features: Sequence[float]) -> float:
         """The log-odds that the pair reports one event."""
         return self.intercept + sum(c * x for c, x in zip(self.coef, features, strict=True))
+
+    def logit_matrix(self, features: np.ndarray) -> np.ndarray:
+        """`logit` of every pair in a `feature_matrix` (the same sum, feature by feature)."""
+        total = np.zeros(features.shape[:2], dtype=np.float64)
+        for f, c in enumerate(self.coef):
+            total = total + c * features[:, :, f]
+        return self.intercept + total
 
     def probability(self, features: Sequence[float]) -> float:
         return sigmoid(self.logit(features))

@@ -152,10 +152,7 @@ class Regrouper:
         # Every pair is scored again, not remembered: the idf of a topic's words falls as its
         # reports arrive, and those fresh weights are what tell look-alike events apart
         # (remembering scores cost 0.008 B-cubed F1 on train cross-validation).
-        logits = np.full((n, n), -np.inf)
-        for i in range(n):
-            for j in range(i + 1, n):
-                logits[i, j] = logits[j, i] = self.scorer.pair_logit(ids[i], evs[ids[i]], ids[j], evs[ids[j]], cache)
+        logits = self.scorer.logit_matrix(ids, evs, cache)
         bars = np.array([self.scorer.bar(evs[a]) for a in ids])
         contrasted = 1.0 / (1.0 + np.exp(-np.clip(logits - self.contrast * (bars[:, None] + bars[None, :]) / 2, -50, 50)))
         dated = [(i, date.fromisoformat(d)) for i, d in enumerate(days) if d]

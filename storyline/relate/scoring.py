@@ -6,9 +6,13 @@ a regroup sets the bar a pair must clear (contrast; see `storyline.relate.regrou
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
 from storyline.relate.evidence import Evidence, Weighed, weigh
 from storyline.relate.idf import DocFreq
-from storyline.relate.pairs import PairModel, pair_features, sigmoid
+from storyline.relate.pairs import PairModel, feature_matrix, pair_features, sigmoid
 from storyline.relate.profile import StoryProfile
 
 __all__ = ["PairScorer", "WeighedCache"]
@@ -45,6 +49,17 @@ class PairScorer:
         z = self.model.logit(pair_features(self.weighed(a, ev_a, cache), self.weighed(b, ev_b, cache)))
         self.note(a, ev_a, b, ev_b, z)
         return z
+
+    def logit_matrix(self, ids: Sequence[str], evs: Mapping[str, Evidence], cache: WeighedCache) -> np.ndarray:
+        """`pair_logit` of every pair of ``ids`` (an n x n matrix, diagonal -inf), each pair noted
+        in both neighbourhoods in the order ``pair_logit`` over i < j would note them."""
+        weighed = [self.weighed(a, evs[a], cache) for a in ids]
+        logits = self.model.logit_matrix(feature_matrix(weighed))
+        for i, a in enumerate(ids):
+            for j in range(i + 1, len(ids)):
+                self.note(a, evs[a], ids[j], evs[ids[j]], float(logits[i, j]))
+        np.fill_diagonal(logits, -np.inf)
+        return logits
 
     def story_score(self, article_id: str, ev: Evidence, story: StoryProfile, cache: WeighedCache) -> float:
         """Average linkage: the mean same-event probability of the article and the story's member sample."""

@@ -192,6 +192,38 @@ def test_pair_model_tells_two_look_alike_arrests_apart():
     assert min(same) > 0.95 and min(same) > max(crossed)
 
 
+def test_the_feature_matrix_of_a_regroup_is_every_pair_features():
+    """A regroup scores all its pairs as arrays (`feature_matrix`); each pair's features, and so
+    its log-odds, must be what `pair_features` gives that pair (cosines to float rounding)."""
+    from storyline.enrich import Enricher
+    from storyline.relate.evidence import weigh
+    from storyline.relate.idf import DocFreq, idf_prior
+    from storyline.relate.pairs import BLOCKS, PairModel, feature_matrix, pair_features
+    from storyline.settings import DEFAULT_SETTINGS
+
+    rows = [json.loads(line) for line in (SHARED_DATA / "ecbplus" / "ecbplus.dev.jsonl").open(encoding="utf-8")]
+    articles = [Article(id=r["doc_id"], text=r["text"], source="ecbplus") for r in rows if r["doc_id"].split("_")[0] in {"34", "35"}][:24]
+    records = [r for r in Enricher(DEFAULT_SETTINGS).enrich(articles) if isinstance(r, EnrichedArticle)]
+    df = DocFreq(prior=idf_prior())
+    evs = [Evidence.of(r) for r in records]
+    for ev in evs:
+        df.add(ev.keys())
+    weighed = [weigh(ev, df) for ev in evs]
+    matrix = feature_matrix(weighed)
+    expected = np.array([[pair_features(a, b) if a is not b else [0.0] * matrix.shape[2] for b in weighed] for a in weighed])
+    for f in range(matrix.shape[2]):
+        np.fill_diagonal(matrix[:, :, f], 0.0)
+    cosines = len(BLOCKS)
+    assert np.allclose(matrix[:, :, :cosines], expected[:, :, :cosines], rtol=0, atol=1e-12)
+    assert np.array_equal(matrix[:, :, cosines:], expected[:, :, cosines:])
+    # The flags are exercised, not all zero: shared years, protagonists that agree and conflict.
+    flags_set = {f for f in range(cosines, matrix.shape[2]) if expected[:, :, f].any()}
+    assert len(flags_set) >= 6, flags_set
+    model = PairModel.default()
+    logits = model.logit_matrix(matrix)
+    assert np.allclose(logits, [[model.logit(row) for row in rows_] for rows_ in expected], rtol=0, atol=1e-9)
+
+
 def test_a_bridging_article_merges_two_stories():
     from storyline.relate.pairs import FEATURES, PairModel
     from storyline.settings import DEFAULT_SETTINGS
