@@ -247,14 +247,16 @@ def propagate_people(text: str, mentions: list[tuple[int, int, str, str]]) -> li
         (s, e, "PERSON", forms[text[s:e]]) if label not in PERSON_LIKE and text[s:e] in forms and " " not in text[s:e] else (s, e, label, full)
         for s, e, label, full in mentions
     ]
-    taken = [(s, e) for s, e, _, _ in mentions]
+    taken = bytearray(len(text))  # 1 where a mention already covers the character
+    for s, e, _, _ in mentions:
+        taken[s:e] = b"\x01" * (e - s)
     added = []
     for form in sorted(forms, key=len, reverse=True):
         for m in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])", text):
             s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
+            if taken.find(1, s, e) != -1:
                 continue
-            taken.append((s, e))
+            taken[s:e] = b"\x01" * (e - s)
             added.append((s, e, "PERSON", forms[form]))
     return sorted(mentions + added)
 
