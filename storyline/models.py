@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import date as datetime_date
-from typing import Any
+from typing import Any, TypedDict
 
 from storyline.records import Record
 
@@ -25,6 +25,7 @@ _Date = date
 
 __all__ = [
     "Article",
+    "ArticleEventJSON",
     "ArticleRef",
     "Brief",
     "BriefEntity",
@@ -166,6 +167,23 @@ class Relation(Record):
     evidence: list[tuple[Span, Span]] = field(default_factory=list)
 
 
+class ArticleEventJSON(TypedDict, total=False):
+    """One article's entry in `Story.article_events`: the event its lead reports, as the relate
+    stage read it (`storyline.lead_event`). Plain JSON, so it is stored as is; stores written
+    before the spans were kept hold only ``place`` and ``day``."""
+
+    place: str | None
+    """Where the lead says the event happened, named as the article names it; None when it does not say."""
+    place_span: dict[str, Any] | None
+    """That place mention (`Span.as_dict`)."""
+    date_span: dict[str, Any] | None
+    """The day-resolved time expression of the same sentence (`TimeMention.as_dict`), if any."""
+    day: str | None
+    """The article's published day (ISO), if known."""
+    text_id: str
+    """The id of the text that was read (`storyline.lead_event.text_id`): an updated article keeps its id, not its text."""
+
+
 @dataclass
 class Story(Record):
     """A group of articles about one event."""
@@ -178,9 +196,9 @@ class Story(Record):
     linked_story_ids: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     """Places named in the members' ledes, most mentioned first: where the story happens."""
-    article_events: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Per article: ``{"place": str | None, "day": "YYYY-MM-DD" | None}``, the event it reports
-    (the most specific place of its lede, its date); tells apart meetings of one linked story family."""
+    article_events: dict[str, ArticleEventJSON] = field(default_factory=dict)
+    """Per article, the event it reports (`storyline.lead_event`); tells apart meetings of one
+    linked story family."""
 
 
 @dataclass

@@ -69,7 +69,7 @@ def build_brief(
     families = Families(member_ids, family_relations)
 
     places = frozenset(e.name for e in canonical.entities if e.label in PLACE_LABELS)
-    events = article_events(members, canonical)
+    events = article_events(story, members, canonical)
     claims = build_claims(table, families, relations, places, {aid: ev.place for aid, ev in events.items()})
     quotes = quote_groups(members, canonical, families)
     discrepancies = find_discrepancies(members, table, canonical, families, claims, quotes, events, relations)

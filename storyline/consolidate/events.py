@@ -2,32 +2,27 @@
 
 Two articles about two different meetings (Geneva a week earlier, Florida now) must not be read
 as contradicting each other; grouping articles by the place of the event their lead reports, and
-by its date when the times are resolved, keeps such pairs apart.
+by its date when the times are resolved, keeps such pairs apart. The relate stage reads each
+article's event once (`storyline.lead_event`) and keeps it in `Story.article_events`; here its
+place takes the brief's canonical name.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from storyline.consolidate.common import SentenceIndex
-from storyline.consolidate.entities import PLACE_LABELS, Canonical
-from storyline.models import EnrichedArticle, EventCoverage, Span, TimeMention
-
-LEAD_SENTENCES = 5
-_ELSEWHERE = re.compile(
-    r"\b(?:earlier|previous(?:ly)?|last (?:week|month|year)|ago|follows|followed|will|would|due|scheduled|expected|plans?|upcoming|next)\b",
-    re.IGNORECASE,
-)
-"""Words that move a sentence off the article's main event (a past meeting, a planned trip)."""
-_EVENT_NOUN = re.compile(r"^[\s’'s]*(?:talks|discussions|meeting|session|summit|negotiations|conference|meetings)\b", re.IGNORECASE)
+from storyline.consolidate.entities import Canonical
+from storyline.lead_event import lead_event, text_id
+from storyline.models import ArticleEventJSON, EnrichedArticle, EventCoverage, Span, Story, TimeMention
 
 
 @dataclass
 class ArticleEvent:
+    """The event one article reports, its place under the brief's canonical name."""
+
     article_id: str
     place: str
     place_span: Span
@@ -35,35 +30,27 @@ class ArticleEvent:
     date_span: TimeMention | None
 
 
-def article_events(records: Sequence[EnrichedArticle], canonical: Canonical) -> dict[str, ArticleEvent]:
-    """The main event of each article whose lead names where it happened."""
-    index = SentenceIndex(records)
+def _read_from_current_text(found: ArticleEventJSON, record: EnrichedArticle) -> bool:
+    """Is ``found`` the relate stage's reading of the article's current text? Not in stores
+    written before it kept the spans, nor after the article was updated."""
+    return "place_span" in found and found.get("text_id") == text_id(record.article)
+
+
+def article_events(story: Story, records: Sequence[EnrichedArticle], canonical: Canonical) -> dict[str, ArticleEvent]:
+    """The main event of each article whose lead names where it happened, under canonical place names."""
     out = {}
     for record in records:
         aid = record.article.id
-        lead = sorted(record.sentences, key=lambda s: s.start)[:LEAD_SENTENCES]
-        lead_ends = lead[-1].end if lead else 0
-        text = record.article.text
-        for m in sorted(record.entities, key=lambda e: e.span.start):
-            if m.label not in PLACE_LABELS or m.span.start >= lead_ends:
-                continue
-            before = text[max(0, m.span.start - 4) : m.span.start].lower()
-            if not (before.endswith(("in ", "at ")) or _EVENT_NOUN.match(text, m.span.end)):
-                continue
-            sentence = index.sentence_of(m.span)
-            if sentence is None or _ELSEWHERE.search(sentence.text):
-                continue
-            place = canonical.name(aid, m.name) or m.name
-            when = next(
-                (
-                    t
-                    for t in sorted(record.times, key=lambda t: t.span.start)
-                    if t.resolved and t.granularity == "day" and index.sentence_of(t.span) == sentence
-                ),
-                None,
-            )
-            out[aid] = ArticleEvent(aid, place, m.span, when.resolved if when else None, when)
-            break
+        found = story.article_events.get(aid)
+        if found is None or not _read_from_current_text(found, record):
+            # No reading by the relate stage, or one of an older store or text: the same definition, read here.
+            found = lead_event(record)
+        name, place_span, date_span = found.get("place"), found.get("place_span"), found.get("date_span")
+        if name is None or place_span is None:
+            continue
+        when = TimeMention.from_dict(date_span) if date_span else None
+        place = canonical.name(aid, name) or name
+        out[aid] = ArticleEvent(aid, place, Span.from_dict(place_span), when.resolved if when else None, when)
     return out
 
 

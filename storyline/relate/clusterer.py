@@ -26,6 +26,7 @@ from datetime import timedelta
 
 import numpy as np
 
+from storyline.lead_event import lead_event
 from storyline.models import EnrichedArticle, Story
 from storyline.relate.events import lede_places, to_story
 from storyline.relate.evidence import Evidence
@@ -182,7 +183,7 @@ class StoryClusterer:
             new = True
         story.add(sig.id, sig.day, lede)
         story.remember(sig.id, ev)
-        story.article_events[sig.id] = {"place": None, "day": sig.day.isoformat() if sig.day else None, "lede_places": lede}
+        story.article_events[sig.id] = {"day": sig.day.isoformat() if sig.day else None, "lede_places": lede, **lead_event(record)}
         story, merged = self._merge(story, scored, cache)
         self.index.add(sig.id, story.id, vector)
         self.state.save_relate_article(sig.id, story.id, vector, {**sig.as_json(), "evidence": ev.as_json()})
@@ -217,4 +218,4 @@ def group_stories(records: Sequence[EnrichedArticle], settings: Settings) -> lis
     titles = {r.article.id: r.article.title for r in records}
     published = {r.article.id: r.article.published for r in records}
     alive = [sid for sid in dict.fromkeys(order) if (found := clusterer.profile(sid)) is not None and found.id == sid and found.article_ids]
-    return [to_story(clusterer.profiles[sid], titles, published, clusterer.df.store_idf) for sid in alive]
+    return [to_story(clusterer.profiles[sid], titles, published) for sid in alive]

@@ -1,25 +1,27 @@
-"""Where and when each article's event happened, and the `Story` record of a story profile.
+"""The places of an article's lede, and the `Story` record of a story profile.
 
-The clusterer records, per article, its published day and the places its lede names
-(`lede_places`); `to_story` picks each article's event place among them once the story is known
-(`event_place`), so `Story.article_events` tells two meetings of one story apart.
+The clusterer records, per article, its published day, the places its lede names (`lede_places`:
+where the story happens, `Story.places`) and the event its lead reports (`storyline.lead_event`,
+read once here and kept in `Story.article_events` for the consolidate stage).
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any, cast
 
-from storyline.models import EnrichedArticle, Story
+from storyline.models import ArticleEventJSON, EnrichedArticle, Story
 from storyline.relate.evidence import lede_end
 from storyline.relate.profile import StoryProfile
 from storyline.text import PLACE_LABELS
 
-__all__ = ["event_place", "lede_places", "to_story"]
+__all__ = ["lede_places", "to_story"]
 
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", re.IGNORECASE)
+_STORY_EVENT_KEYS = ("place", "place_span", "date_span", "day", "text_id")
+"""What `Story.article_events` keeps of a profile's article event (``lede_places`` is the clusterer's)."""
 
 
 def lede_places(record: EnrichedArticle) -> dict[str, int]:
@@ -37,25 +39,14 @@ def lede_places(record: EnrichedArticle) -> dict[str, int]:
     return located or counts
 
 
-def event_place(lede: dict[str, int], story_places: dict[str, float], idf: Callable[[str], float]) -> str | None:
-    """Where the article's event happened: of the places its lede names, the one its story names
-    most, weighted by rarity in the store ("Florida" over "Ukraine" for talks about Ukraine)."""
-    if not lede:
-        return None
-    return max(lede, key=lambda p: (math.sqrt(story_places.get(p, 0.0)) * idf("P:" + p.lower()), lede[p], p))
+def _story_event(profile_event: Mapping[str, Any]) -> ArticleEventJSON:
+    """An article's `Story.article_events` entry from its profile's; profiles saved before the
+    lead's event was kept give only ``place`` (None) and ``day``, and readers read the lead again."""
+    return cast(ArticleEventJSON, {key: profile_event[key] for key in _STORY_EVENT_KEYS if key in profile_event})
 
 
-def to_story(
-    profile: StoryProfile,
-    titles: dict[str, str | None],
-    published: dict[str, datetime | None],
-    idf: Callable[[str], float] = lambda _: 1.0,
-) -> Story:
+def to_story(profile: StoryProfile, titles: dict[str, str | None], published: dict[str, datetime | None]) -> Story:
     """The `Story` record of a profile."""
-    events = {
-        a: {"place": event_place(e.get("lede_places") or {}, profile.places, idf), "day": e.get("day")}
-        for a, e in profile.article_events.items()
-    }
     dates = [published[a] for a in profile.article_ids if published.get(a)]
     places = sorted(profile.places, key=lambda p: -profile.places[p])
     return Story(
@@ -66,5 +57,5 @@ def to_story(
         last_seen=max(dates) if dates else None,  # type: ignore[type-var]
         linked_story_ids=list(profile.linked),
         places=places[:5],
-        article_events=events,
+        article_events={a: _story_event(e) for a, e in profile.article_events.items()},
     )

@@ -44,7 +44,8 @@ class StoryProfile:
     places: dict[str, float] = field(default_factory=dict)
     """Place entities of the members' ledes (title + first sentences): where the event happened."""
     article_events: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Per article: ``day`` (ISO) and ``lede_places``; the event's ``place`` is chosen in `to_story`."""
+    """Per article: ``day`` (ISO) and ``lede_places`` for the clusterer, and the event its lead
+    reports (`storyline.lead_event`) for the `Story` record (`storyline.relate.events.to_story`)."""
     members: dict[str, Evidence] = field(default_factory=dict)
     """The member sample: `Evidence` of the first members and the latest (at most `MAX_MEMBER_SAMPLE`)."""
     merged_into: str | None = None

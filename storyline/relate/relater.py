@@ -83,7 +83,6 @@ class Relater:
                     profile,
                     {a: title for a, (title, _) in headers.items()},
                     {a: published for a, (_, published) in headers.items()},
-                    self.clusterer.df.store_idf,
                 )
             )
         return stories, relations
