@@ -23,11 +23,25 @@ def write_results(name: str, figures: dict[str, Any], *, command: str | None = N
         "command": command or "python -m bench " + name,
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": _cpus()},
+        "commit": code_version(),
         **figures,
     }
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def code_version() -> str | None:
+    """The commit the figures were taken at, ``-modified`` when ``storyline/`` differed from it."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain", "--", "storyline"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None  # not a git checkout
+    return head + ("-modified" if changed else "")
 
 
 def _cpus() -> int | None:

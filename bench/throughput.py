@@ -12,7 +12,9 @@ load average, since the figures are only as quiet as the machine.
 
 Run: ``python -m bench throughput [--sizes 1000,10000] [--engine local,dask] [--workers 2]``
 (``--profile`` writes a pyinstrument profile of the in-process pipeline instead; ``--pipes N``
-prints each spaCy pipe's CPU cost per 700 words on N texts).
+prints each spaCy pipe's CPU cost per 700 words on N texts). The results file also carries the
+quality figures the speed work must keep (quotes, clustering, extraction), with when and at
+which commit each ran: rerun those benchmarks, then ``--refresh-quality`` copies them in.
 """
 
 from __future__ import annotations
@@ -249,6 +251,26 @@ def pipe_costs(n: int) -> dict[str, Any]:
     return {"texts": n, "mean_words": round(words / n, 1), "cpu_ms_per_700_words": costs, "total": round(sum(costs.values()), 1), "loadavg": [round(x, 2) for x in os.getloadavg()]}
 
 
+def quality_figures() -> dict[str, Any]:
+    """The quality figures the speed work must keep, as the quality benchmarks last wrote them
+    (each with when and at which commit it ran: rerun them on the code measured here)."""
+    wanted = {
+        "quotes": ("python -m bench quotes", lambda d: {k: d["storyline"][k] for k in ("precision", "recall", "f1", "speaker_accuracy")}),
+        "clustering": ("python -m bench clustering", lambda d: d["quality"]["storyline"]["all_dev_mean_of_orders"]),
+        "extraction": (
+            "python -m bench extraction",
+            lambda d: {"zyte_body_f1": d["zyte_dev_body"]["storyline"]["f1"], "fundus": d["fundus_dev_metadata"]["storyline"]},
+        ),
+    }
+    found: dict[str, Any] = {}
+    for name, (command, pick) in wanted.items():
+        path = RESULTS / f"{name}.json"
+        if path.exists():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            found[name] = {"command": command, "when": data.get("when"), "commit": data.get("commit"), **pick(data)}
+    return found
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench throughput", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="Articles per run, comma-separated (default 1000,10000).")
@@ -257,7 +279,17 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--max-briefs", type=int, default=500, help="Briefs built per run, largest stories first (default 500).")
     parser.add_argument("--profile", action="store_true", help="Profile the first size in one process instead.")
     parser.add_argument("--pipes", type=int, default=0, metavar="N", help="Only measure each spaCy pipe's CPU cost on N texts.")
+    parser.add_argument(
+        "--refresh-quality", action="store_true", help="Only copy the quality benchmarks' latest figures into the results file (after rerunning them)."
+    )
     args = parser.parse_args(argv)
+    path = RESULTS / "throughput.json"
+    if args.refresh_quality:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        payload["quality"] = quality_figures()
+        path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(json.dumps(payload["quality"]))
+        return
     if args.pipes:
         print(json.dumps(pipe_costs(args.pipes)))
         return
@@ -267,7 +299,6 @@ def main(argv: list[str]) -> None:
         if args.profile:
             print(f"profile: {profile(sizes[0], Path(tmp))}")
             return
-        path = RESULTS / "throughput.json"
         previous = json.loads(path.read_text(encoding="utf-8")).get("runs", []) if path.exists() else []
         runs = {(r["engine"], r["size"]): r for r in previous}
         for size in sizes:
@@ -278,7 +309,7 @@ def main(argv: list[str]) -> None:
                 # Written after every run, so a long series keeps what it finished.
                 write_results(
                     "throughput",
-                    {"runs": sorted(runs.values(), key=lambda r: (r["size"], r["engine"]))},
+                    {"runs": sorted(runs.values(), key=lambda r: (r["size"], r["engine"])), "quality": quality_figures()},
                     command="python -m bench throughput " + " ".join(argv),
                 )
 

@@ -107,6 +107,22 @@ def test_a_store_built_on_a_dask_cluster_equals_one_built_locally(tmp_path):
         assert dask[table] == local[table], _first_difference(table, local[table], dask[table])
 
 
+@pytest.mark.slow  # starts a LocalCluster
+def test_the_local_dask_cluster_runs_without_the_statistical_profiler():
+    """The profiler samples each worker's stack every 10 ms for a dashboard the cluster does not serve."""
+    from storyline.engine.dask import DaskEngine
+
+    engine = DaskEngine(Settings(), workers=1)
+    try:
+        import dask.config
+
+        found = engine.client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
+        assert list(found.values()) == [False]
+    finally:
+        engine.close()
+    assert dask.config.get("distributed.worker.profile.enabled")  # this process's config is untouched
+
+
 def _first_difference(table: str, local: list, dask: list) -> str:
     """Say which row and which field differ, not a wall of JSON."""
     for a, b in zip(local, dask):
