@@ -32,7 +32,7 @@ from typing import Any
 
 import psutil
 
-from bench.common import DATA, RESULTS, write_results
+from bench.common import DATA, RESULTS, code_version, write_results
 
 SOURCES = [
     DATA / "polnear" / "polnear.train.jsonl",
@@ -176,6 +176,7 @@ def run_once(size: int, engine: str, workers: int, workdir: Path, max_briefs: in
     return {
         "engine": engine,
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "commit": code_version(),
         "workers": report.engine.get("workers"),
         "size": size,
         "corpus": shape,
