@@ -89,7 +89,9 @@ def canonical_entities(records: Sequence[EnrichedArticle]) -> Canonical:
     mentions: list[tuple[str, EntityMention]] = [
         (r.article.id, m) for r in records for m in r.entities if m.label in BRIEF_LABELS and m.name.strip()
     ]
-    keys = {(aid, m.name, _group(m.label)) for aid, m in mentions}
+    # Sorted: a set's order follows the per-process string hash, and the clusters' order and
+    # their roots (so which of two same-named clusters gets the label suffix) follow this order.
+    keys = sorted({(aid, m.name, _group(m.label)) for aid, m in mentions})
     nodes: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)  # (group, norm) -> {(aid, name)}
     for aid, name, group in keys:
         norm = normalize(name)
