@@ -52,7 +52,7 @@ class DocFreq:
         return found
 
     def store_idf(self, key: str) -> float:
-        """The idf from the store's own counts, without the prior (sentence alignment, event places)."""
+        """The idf from the store's own counts, without the prior (the sentence alignment)."""
         return math.log((self.n + 1) / (self.df.get(key, 0) + 1)) + 1.0
 
     def weights(self, counts: Mapping[str, int]) -> dict[str, float]:

@@ -221,8 +221,6 @@ def _watch(db: sqlite3.Connection) -> None:
     )
 
 
-
-
 # --- throughput (issue 16): document frequencies as rows, so a batch writes only what changed --
 
 
