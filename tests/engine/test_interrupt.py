@@ -26,6 +26,9 @@ from storyline.settings import Settings
 from storyline.store import Store
 
 sig, kill_at, pid_file = int(sys.argv.pop(1)), int(sys.argv.pop(1)), sys.argv.pop(1)
+# A shell starts background jobs with SIGINT ignored, and Python then installs no handler of its
+# own: restore Ctrl-C's KeyboardInterrupt, whatever ran the tests (a CI job, `nohup ... &`).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 add_article = Store.add_article
 calls = 0
 
