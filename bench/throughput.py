@@ -96,6 +96,9 @@ class PeakRSS:
         self.peak_self = 0
         self.loads: list[float] = []
         self._cpu: dict[int, float] = {}
+        # This process ran earlier runs (and imports) before this one: count only what it spends from here.
+        me = psutil.Process()
+        self._cpu_before = {me.pid: sum(me.cpu_times()[:2])}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -129,8 +132,8 @@ class PeakRSS:
 
     @property
     def cpu_seconds(self) -> float:
-        """User + system CPU of the process tree (a worker's last < 0.25 s may be missed)."""
-        return sum(self._cpu.values())
+        """User + system CPU of the process tree during the run (a worker's last < 0.25 s may be missed)."""
+        return sum(cpu - self._cpu_before.get(pid, 0.0) for pid, cpu in self._cpu.items())
 
 
 class Ticker:
