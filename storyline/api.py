@@ -239,13 +239,13 @@ class Storyline(StoreAccess, ChangeIngest):
                 if len(pending) >= RELATE_EVERY:
                     # Group what is stored while the workers enrich the batches in flight.
                     with report.timed("relate"):
-                        relater = relater or Relater(self.store, self.settings, recent.fetch, self.store.article_headers)
+                        relater = relater or self._relater(recent.fetch)
                         self._relate_records(relater, pending)
                         recent.add(pending)
                     pending = []
             if pending:
                 with report.timed("relate"):
-                    relater = relater or Relater(self.store, self.settings, recent.fetch, self.store.article_headers)
+                    relater = relater or self._relater(recent.fetch)
                     self._relate_records(relater, pending)
         finally:
             if isinstance(engine, str):
@@ -295,11 +295,15 @@ class Storyline(StoreAccess, ChangeIngest):
         todo = self.store.unrelated_ids()
         if not todo:
             return []
-        relater = Relater(self.store, self.settings, lambda ids: list(self.store.iter_enriched(ids)), self.store.article_headers)
+        relater = self._relater(lambda ids: list(self.store.iter_enriched(ids)))
         stories: list[Story] = []
         for start in range(0, len(todo), RELATE_EVERY):
             stories += self._relate_records(relater, list(self.store.iter_enriched(todo[start : start + RELATE_EVERY])))
         return stories
+
+    def _relater(self, fetch: Callable[[Sequence[str]], list[EnrichedArticle]]) -> Relater:
+        """The relate stage over this store; ``fetch`` gives enriched articles for the sentence alignment."""
+        return Relater(self.store, self.settings, fetch, self.store.article_headers)
 
     def _relate_records(self, relater: Relater, records: list[EnrichedArticle]) -> list[Story]:
         """Group ``records`` (stored, in ingest order) in one transaction."""

@@ -9,11 +9,10 @@ made without the relate stage, articles updated since it read them).
 
 from __future__ import annotations
 
-import bisect
 import re
 
-from storyline.models import Article, ArticleEventJSON, EnrichedArticle, Span
-from storyline.text import PLACE_LABELS
+from storyline.models import Article, ArticleEventJSON, EnrichedArticle
+from storyline.text import PLACE_LABELS, SentenceIndex
 
 __all__ = ["LEAD_SENTENCES", "lead_event", "text_id"]
 
@@ -41,16 +40,9 @@ def lead_event(record: EnrichedArticle) -> ArticleEventJSON:
     ``place`` is None when the lead names no such place.
     """
     sentences = sorted(record.sentences, key=lambda s: s.start)
-    starts = [s.start for s in sentences]
     lead_ends = sentences[:LEAD_SENTENCES][-1].end if sentences else 0
     text = record.article.text
-
-    def sentence_of(span: Span) -> Span | None:
-        i = bisect.bisect_right(starts, span.start) - 1
-        if i < 0:
-            return None
-        sentence = sentences[i]
-        return sentence if span.start < sentence.end or sentence.start == sentence.end else None
+    sentence_of = SentenceIndex([record]).sentence_of
 
     found: ArticleEventJSON = {"place": None, "place_span": None, "date_span": None, "text_id": text_id(record.article)}
     for mention in sorted(record.entities, key=lambda e: e.span.start):

@@ -8,14 +8,17 @@ with the enrich stage's vectors and rebuilds one with `sketch` when an article h
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from storyline.models import EnrichedArticle, Span
 
 __all__ = [
     "ACTOR_LABELS",
@@ -90,3 +93,25 @@ def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(v * b[k] for k, v in a.items() if k in b)
+
+
+class SentenceIndex:
+    """Find the sentence of one article that contains a character offset."""
+
+    def __init__(self, records: Sequence[EnrichedArticle]) -> None:
+        self.starts: dict[str, list[int]] = {}
+        self.spans: dict[str, list[Span]] = {}
+        for record in records:
+            sents = sorted(record.sentences, key=lambda s: s.start)
+            self.spans[record.article.id] = sents
+            self.starts[record.article.id] = [s.start for s in sents]
+
+    def sentence_of(self, span: Span) -> Span | None:
+        starts = self.starts.get(span.article_id)
+        if not starts:
+            return None
+        i = bisect.bisect_right(starts, span.start) - 1
+        if i < 0:
+            return None
+        sent = self.spans[span.article_id][i]
+        return sent if span.start < sent.end or sent.start == sent.end else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable, Sequence
 
@@ -10,7 +9,8 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from unidecode import unidecode
 
-from storyline.models import EnrichedArticle, Relation, Span
+from storyline.models import Relation, Span
+from storyline.text import SentenceIndex as SentenceIndex  # shared with `storyline.lead_event`
 
 FAMILY_KINDS = ("near_duplicate", "derivation")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -75,28 +75,6 @@ class Families:
         for a in article_ids:
             out.setdefault(self.of.get(a, a), []).append(a)
         return list(out.values())
-
-
-class SentenceIndex:
-    """Find the sentence of one article that contains a character offset."""
-
-    def __init__(self, records: Sequence[EnrichedArticle]) -> None:
-        self.starts: dict[str, list[int]] = {}
-        self.spans: dict[str, list[Span]] = {}
-        for record in records:
-            sents = sorted(record.sentences, key=lambda s: s.start)
-            self.spans[record.article.id] = sents
-            self.starts[record.article.id] = [s.start for s in sents]
-
-    def sentence_of(self, span: Span) -> Span | None:
-        starts = self.starts.get(span.article_id)
-        if not starts:
-            return None
-        i = bisect.bisect_right(starts, span.start) - 1
-        if i < 0:
-            return None
-        sent = self.spans[span.article_id][i]
-        return sent if span.start < sent.end or sent.start == sent.end else None
 
 
 def tfidf(texts: Sequence[str]) -> np.ndarray:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -90,58 +90,57 @@ def feature_matrix(weighed: Sequence[Weighed]) -> np.ndarray:
 
     The block cosines become one matrix product per block and the flags set algebra over
     indicator matrices, so a regroup of n articles costs a few array operations, not n²/2
-    Python calls. The values are `pair_features`' (cosines to the last bits of a float sum).
+    Python calls. The values are `pair_features`' (cosines to the last bits of a float sum;
+    ``tests/relate`` holds the two to each other).
     """
     n = len(weighed)
     out = np.zeros((n, n, len(FEATURES)), dtype=np.float64)
-    for f, block in enumerate(BLOCKS):
-        rows = [w.blocks[block] for w in weighed]
-        vectors = _indicator(rows, lambda row: row.items())
-        out[:, :, f] = vectors @ vectors.T
-    years = _indicator([w.years for w in weighed])
-    has_years = years.sum(axis=1) > 0
-    shared = years @ years.T
-    both = has_years[:, None] & has_years[None, :]
+    column = {name: i for i, name in enumerate(FEATURES)}
+    for block in BLOCKS:
+        vectors = _matrix([w.blocks[block] for w in weighed])
+        out[:, :, column[block]] = vectors @ vectors.T
+    years = _matrix([w.years for w in weighed])
     counts = years.sum(axis=1)
+    shared = years @ years.T
+    both = (counts[:, None] > 0) & (counts[None, :] > 0)
     union = counts[:, None] + counts[None, :] - shared
-    out[:, :, len(BLOCKS)] = np.where(both, shared / np.where(union > 0, union, 1), 0.0)
-    out[:, :, len(BLOCKS) + 1] = both & (shared == 0)
+    out[:, :, column["years_jaccard"]] = np.where(both, shared / np.where(union > 0, union, 1), 0.0)
+    out[:, :, column["years_conflict"]] = both & (shared == 0)
     latest = np.array([max(w.years) if w.years else "" for w in weighed], dtype=object)
     same_latest = latest[:, None] == latest[None, :]
-    out[:, :, len(BLOCKS) + 2] = both & same_latest
-    out[:, :, len(BLOCKS) + 3] = both & ~same_latest
+    out[:, :, column["latest_year_agree"]] = both & same_latest
+    out[:, :, column["latest_year_conflict"]] = both & ~same_latest
     has_people = np.array([bool(w.people) for w in weighed])
-    out[:, :, len(BLOCKS) + 4] = has_people[:, None] & has_people[None, :] & (out[:, :, BLOCKS.index("per")] == 0.0)
-    lede = _indicator([w.lede_people for w in weighed])
+    out[:, :, column["people_conflict"]] = has_people[:, None] & has_people[None, :] & (out[:, :, column["per"]] == 0.0)
+    lede = _matrix([w.lede_people for w in weighed])
     lede_counts = lede.sum(axis=1)
     lede_shared = lede @ lede.T
     lede_both = (lede_counts[:, None] > 0) & (lede_counts[None, :] > 0)
     smaller = np.minimum(lede_counts[:, None], lede_counts[None, :])
-    out[:, :, len(BLOCKS) + 5] = np.where(lede_both, lede_shared / np.where(smaller > 0, smaller, 1), 0.0)
-    out[:, :, len(BLOCKS) + 6] = lede_both & (lede_shared == 0)
+    out[:, :, column["lede_people_share"]] = np.where(lede_both, lede_shared / np.where(smaller > 0, smaller, 1), 0.0)
+    out[:, :, column["lede_people_conflict"]] = lede_both & (lede_shared == 0)
     # `_mentions` is a surname test: a name is among people when one of them ends with its last word.
-    surname = [w.protagonist.split()[-1] if w.protagonist else None for w in weighed]
-    has_protagonist = np.array([s is not None for s in surname])
-    both_protagonists = has_protagonist[:, None] & has_protagonist[None, :]
-    people_surnames = _indicator([{p.split()[-1] for p in w.people} for w in weighed] + [{s} if s else set() for s in surname])
-    named_by = people_surnames[n:] @ people_surnames[:n].T > 0  # [i, j]: i's protagonist among j's people
-    same = np.array(surname, dtype=object)[:, None] == np.array(surname, dtype=object)[None, :]
+    surname = np.array([w.protagonist.split()[-1] if w.protagonist else None for w in weighed], dtype=object)
+    both_protagonists = (surname[:, None] != None) & (surname[None, :] != None)  # noqa: E711 (elementwise)
+    people = _matrix([{p.split()[-1] for p in w.people} for w in weighed] + [{s} if s else set() for s in surname])
+    named_by = people[n:] @ people[:n].T > 0  # [i, j]: i's protagonist among j's people
+    same = surname[:, None] == surname[None, :]
     cross = ~same & (named_by | named_by.T)
-    out[:, :, len(BLOCKS) + 7] = both_protagonists & same
-    out[:, :, len(BLOCKS) + 8] = both_protagonists & cross
-    out[:, :, len(BLOCKS) + 9] = both_protagonists & ~same & ~cross
+    out[:, :, column["protagonist_same"]] = both_protagonists & same
+    out[:, :, column["protagonist_cross"]] = both_protagonists & cross
+    out[:, :, column["protagonist_conflict"]] = both_protagonists & ~same & ~cross
     return out
 
 
-def _indicator(rows: Sequence[Any], items: Callable[[Any], Iterable[tuple[Any, float]]] | None = None) -> np.ndarray:
-    """Rows of weights (``items`` gives (key, weight) pairs) or of sets (weight 1) as a dense matrix."""
-    pairs = [list(items(row)) if items else [(key, 1.0) for key in row] for row in rows]
-    vocab: dict[Any, int] = {}
-    for row in pairs:
+def _matrix(rows: Sequence[Mapping[str, float] | Iterable[str]]) -> np.ndarray:
+    """Rows of weights (mappings) or of keys (weight 1) as a dense matrix over their keys."""
+    weights = [row.items() if isinstance(row, Mapping) else [(key, 1.0) for key in row] for row in rows]
+    vocab: dict[str, int] = {}
+    for row in weights:
         for key, _ in row:
             vocab.setdefault(key, len(vocab))
     matrix = np.zeros((len(rows), len(vocab)), dtype=np.float64)
-    for r, row in enumerate(pairs):
+    for r, row in enumerate(weights):
         for key, value in row:
             matrix[r, vocab[key]] = value
     return matrix

@@ -27,14 +27,14 @@ class Relater:
 
     ``state`` is the store (a `RelateState`); ``fetch`` returns enriched articles by id, for the
     sentence alignment; ``headers`` each article's (title, published date), for the `Story`
-    records (without it they come from ``fetch``: a story's every member decoded at each change).
+    records (cheap: a story's members are not decoded at each change).
     """
 
-    def __init__(self, state: RelateState, settings: Settings, fetch: Fetch, headers: Headers | None = None) -> None:
+    def __init__(self, state: RelateState, settings: Settings, fetch: Fetch, headers: Headers) -> None:
         self.state: RelateState = state
         self.settings = settings
         self.fetch = fetch
-        self.headers: Headers = headers or (lambda ids: {r.article.id: (r.article.title, r.article.published) for r in fetch(ids)})
+        self.headers = headers
         self.clusterer = StoryClusterer(state, settings)
         self.duplicates = NearDuplicates(state.iter_minhashes())
 
