@@ -146,7 +146,7 @@ def timeline(items: list[TimelineItem], *, width: int = 960) -> Timeline | None:
     for side, edge in ((left, days[0]), (right, days[-1])):
         if side:
             ticks.append(Tick(x=x_of(edge)[0], label=_tick_label(date.fromordinal(edge), True)))
-    breaks = ([(float(pad), x0)] if left else []) + ([(x1, float(width - pad))] if right else [])
+    breaks: list[tuple[float, float]] = ([(float(pad), x0)] if left else []) + ([(x1, float(width - pad))] if right else [])
     height = axis_y + 22 + len(lanes) * lane_h
     return Timeline(width=width, height=height, axis_y=axis_y, x0=x0, x1=x1, ticks=ticks, marks=marks, breaks=breaks)
 
