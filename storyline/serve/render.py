@@ -232,8 +232,7 @@ def fitted_table(headers: Sequence[str], rows: Sequence[Sequence[str | Text]], *
             spare -= min(need, spare)
     table = Table(show_edge=False)
     for header in headers:
-        justify = "right" if header in ("size", "words") else "left"
-        table.add_column(header, no_wrap=True, overflow="ellipsis", width=widths[header], justify=justify)
+        table.add_column(header, no_wrap=True, overflow="ellipsis", width=widths[header], justify="right" if header in ("size", "words") else "left")
     for row in rows:
         table.add_row(*row)
     return table
