@@ -187,8 +187,11 @@ def derivation_graph(columns: list[Any], relations: list[Any], *, radius: float 
     step = 96
     width = max(480, step * len(ordered) + 40)
     max_h = min(160.0, step * len(ordered) * 0.35)
-    baseline = max_h + radius + 16
     xs = {c.id: 20 + step / 2 + i * step for i, c in enumerate(ordered)}
+    drawn = [r for r in relations if r.source is not None and r.target is not None]
+    # As tall as the tallest arc, so a short arc leaves no empty band above it.
+    tallest = max((min(max_h, abs(xs[r.target.id] - xs[r.source.id]) * 0.45 + 12) for r in drawn), default=0.0)
+    baseline = tallest + radius + 16
     nodes = [
         Node(x=xs[c.id], y=baseline, n=c.n, label=_short(c.label, 14), title=f"[{c.n}] {c.label}: {c.title or '(untitled)'}", url=c.url)
         for c in ordered
