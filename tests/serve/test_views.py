@@ -265,3 +265,18 @@ def test_serve_get_renders_one_page_without_a_server(runner, web_db, seed_story_
     assert missing.exit_code == 1 and "no story" in missing.output
     absent = runner.invoke(cli, ["--db", str(web_db.parent / "absent.db"), "serve"])
     assert absent.exit_code == 1 and "no such store" in absent.output
+
+
+def test_story_list_helps_choose_from_the_last_built_brief(client, seed_story_id: str) -> None:
+    brief = client.get(f"/api/stories/{seed_story_id}").json()  # builds and caches the brief
+    row = next(s for s in client.get("/api/stories").json()["stories"] if s["id"] == seed_story_id)
+    assert row["lede"] == brief["summary"][0]["span"]["text"]
+    assert row["independent_sources"] == len(brief["families"]) < row["size"]
+    assert row["disagreements"] == sum(d["nature"] != "uncorroborated" for d in brief["discrepancies"]) >= 1
+    # One name per rewrite family; the rewrites fold under it.
+    assert len(row["sources"]) == row["independent_sources"] and len(row["rewrites"]) == row["size"] - len(row["sources"])
+    assert "Matzav.com" in row["sources"]
+    html = client.get("/").text
+    assert row["lede"][:60] in html and "independent sources" in html
+    # Ids stay in links, never in the text a reader sees.
+    assert re.sub(r'href="[^"]*"', "", html).count(seed_story_id) == 0
