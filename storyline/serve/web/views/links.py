@@ -67,7 +67,7 @@ def source_name(article: ArticleLike, limit: int = 40) -> str | None:
         return host.removeprefix("www.")
     title = " ".join((article.title or "").split())
     if title:
-        return title if len(title) <= limit else title[: limit - 1].rstrip(" ,:;") + "…"
+        return title if len(title) <= limit else title[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,:;") + "…"
     return None
 
 

@@ -256,7 +256,8 @@ def _speakers(groups: list[QuoteGroup], numbering: Numbering) -> list[Speaker]:
             url=entity_url(name) if name else None,
             anchor=f"speaker-{i}",
             outlets=outlets[name],
-            quotes=sorted(by_speaker[name], key=lambda q: -len(q.cites)),
+            # Quotes more sources carry first, then the fuller ones: a one-word fragment says least.
+            quotes=sorted(by_speaker[name], key=lambda q: (-len(q.cites), -len(q.text.split()))),
         )
         for i, name in enumerate(ordered, start=1)
     ]

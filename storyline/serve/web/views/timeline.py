@@ -68,7 +68,8 @@ def timeline_entries(brief: Brief, numbering: Numbering) -> list[TimelineEntry]:
     for column in numbering.columns:
         start = to_date(column.published)
         if start is not None:
-            text = f"[{column.n}] {column.label} published" + (f": {column.title}" if column.title and column.title != column.label else "")
+            title = f"“{column.title}”" if column.title else ""
+            text = f"[{column.n}] {column.outlet} published {title}" if column.outlet else f"[{column.n}] {title or column.label} published"
             rows.append((start, 1, TimelineEntry(n=0, date=start.isoformat(), when=when_label(start), granularity="day", text=text, url=column.url, kind="published")))
     rows.sort(key=lambda r: (r[0], r[1]))
     entries = [r[2] for r in rows]
