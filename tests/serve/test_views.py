@@ -280,3 +280,16 @@ def test_story_list_helps_choose_from_the_last_built_brief(client, seed_story_id
     assert row["lede"][:60] in html and "independent sources" in html
     # Ids stay in links, never in the text a reader sees.
     assert re.sub(r'href="[^"]*"', "", html).count(seed_story_id) == 0
+
+
+def test_quotes_carry_the_event_their_articles_report(app, seed_story_id: str) -> None:
+    sl = app.state.pages.sl
+    brief = sl.brief(seed_story_id)
+    event_of = {aid: e.label for e in brief.events for aid in e.article_ids}
+    assert event_of
+    ctx = views.story_page(sl, seed_story_id)
+    tagged = [q for sp in ctx.speakers for q in sp.quotes if q.events]
+    assert tagged
+    for sp in ctx.speakers:
+        for q in sp.quotes:
+            assert q.events == sorted({event_of[c.article_id] for c in q.cites if c.article_id in event_of})

@@ -90,6 +90,8 @@ class QuoteLine:
     independent_sources: int
     cites: list[Cite]
     differences: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    """The events (``Brief.events``) the quoting articles mainly report: where it was said."""
 
 
 @dataclass
@@ -99,6 +101,7 @@ class Speaker:
     anchor: str
     outlets: list[str]
     quotes: list[QuoteLine]
+    events: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -48,7 +48,8 @@ def story_page(sl: Storyline, story_id: str) -> StoryContext:
     ]
 
     groups = brief.quote_groups or _quote_groups_from_articles(list(sl.enriched_articles([a.id for a in brief.articles])))
-    speakers = _speakers(groups, numbering)
+    event_of = {aid: e.label for e in brief.events for aid in e.article_ids}
+    speakers = _speakers(groups, numbering, event_of)
     matrix_columns, matrix_of, matrix_rows, single_rows = _claims_matrix(brief, numbering)
     relations = relation_views(brief.relations, numbering)
     entries = timeline_entries(brief, numbering)
@@ -230,7 +231,8 @@ def _quote_groups_from_articles(records: list[EnrichedArticle]) -> list[QuoteGro
     return list(groups.values())
 
 
-def _speakers(groups: list[QuoteGroup], numbering: Numbering) -> list[Speaker]:
+def _speakers(groups: list[QuoteGroup], numbering: Numbering, event_of: dict[str, str]) -> list[Speaker]:
+    """Quotes by speaker, each tagged with the events its articles mainly report (where it was said)."""
     by_speaker: dict[str | None, list[QuoteLine]] = defaultdict(list)
     outlets: dict[str | None, list[str]] = defaultdict(list)
     for g in groups:
@@ -244,6 +246,7 @@ def _speakers(groups: list[QuoteGroup], numbering: Numbering) -> list[Speaker]:
                 independent_sources=int(g.independent_sources or len({c.article_id for c in cites}) or 1),
                 cites=cites,
                 differences=differences,
+                events=sorted({event_of[c.article_id] for c in cites if c.article_id in event_of}),
             )
         )
         for c in cites:
@@ -258,6 +261,7 @@ def _speakers(groups: list[QuoteGroup], numbering: Numbering) -> list[Speaker]:
             outlets=outlets[name],
             # Quotes more sources carry first, then the fuller ones: a one-word fragment says least.
             quotes=sorted(by_speaker[name], key=lambda q: (-len(q.cites), -len(q.text.split()))),
+            events=sorted({e for q in by_speaker[name] for e in q.events}),
         )
         for i, name in enumerate(ordered, start=1)
     ]
