@@ -22,9 +22,10 @@ demo: install
 	for id in $$($(BIN)/storyline --db $(DEMO_DB) stories --format json | $(BIN)/python -c 'import json,sys; print(" ".join(s["id"] for s in json.load(sys.stdin)))'); do \
 		$(BIN)/storyline --db $(DEMO_DB) show $$id; done
 
-# The browser tests drive Debian's chromium through Playwright (never `playwright install`).
+# The browser tests drive Debian's chromium through Playwright (never `playwright install`);
+# without its recommends (systemd, avahi, samba libraries: ~100 packages a headless browser never uses).
 browser:
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
 
 # `make test SLOW=1` also runs the tests marked slow (the Dask equality test); CI sets it.
 test: install browser

@@ -192,6 +192,11 @@ class StoreAccess:
             self.store.save_brief(brief, fingerprint)
         return brief
 
+    def last_brief(self, story_id: str) -> Brief | None:
+        """The brief last built for the story, without building one: cheap, and possibly older than
+        the story's latest articles (None when no brief was built yet). For lists, not for reading."""
+        return self.store.last_brief(story_id)
+
     def story_changes(self, since: datetime | None = None, *, limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
         """(total, one page) of stories created or changed at or after ``since`` (naive: UTC), most
         recent first: ``{"story": Story, "created_at": iso, "updated_at": iso}``."""

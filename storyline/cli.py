@@ -13,12 +13,11 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
 from rich.text import Text
 
 from storyline.api import Storyline
 from storyline.errors import StorylineError
-from storyline.serve.render import article_to_jsonl, brief_to_json, brief_to_markdown, print_brief
+from storyline.serve.render import article_to_jsonl, brief_to_json, brief_to_markdown, fitted_table, print_brief
 from storyline.watch.cli import Duration, When
 from storyline.watch.cli import register as register_watch_commands
 
@@ -213,11 +212,21 @@ def articles(ctx: click.Context, fmt: str, show_removed: str | None, with_enrich
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table(show_edge=False)
-    for column in ("id", "title", "outlet", "published", "words", "story"):
-        table.add_column(column, no_wrap=column != "title", overflow="ellipsis", max_width=60 if column == "title" else None)
-    for row in rows:
-        table.add_row(row["id"], Text(row["title"] or "(untitled)"), Text(row["outlet"] or ""), (row["published"] or "")[:10], str(row["words"]), row["story_id"] or "")
+    # One line per article at any width: titles and outlets share what the fixed columns leave,
+    # and below 120 columns article ids shorten to 8 characters (any unique prefix is accepted back).
+    short = console.width < 120
+    cells = [
+        (
+            row["id"][:8] if short else row["id"],
+            Text(row["title"] or "(untitled)"),
+            Text(row["outlet"] or ""),
+            (row["published"] or "")[:10],
+            str(row["words"]),
+            row["story_id"] or "",
+        )
+        for row in rows
+    ]
+    table = fitted_table(("id", "title", "outlet", "published", "words", "story"), cells, flexible={"title": 3, "outlet": 1}, width=console.width)
     console.print(table)
 
 
@@ -255,19 +264,23 @@ def stories(ctx: click.Context, fmt: str, since: datetime | None) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table(show_edge=False)
-    for column in ("id", "title", "articles", "outlets", "first seen", "last seen"):
-        table.add_column(column, no_wrap=column not in ("title", "outlets"))
-    for row in rows:
-        table.add_row(
-            row["id"],
-            Text(row["title"] or "(untitled)"),
-            str(row["size"]),
-            Text(", ".join(row["outlets"])),
-            (row["first_seen"] or "")[:10],
-            (row["last_seen"] or "")[:10],
-        )
-    console.print(table)
+    # One line per story at any width (a title wrapped over 8 lines at 80 columns): the first and
+    # last days share a column, titles and outlets share what the fixed columns leave.
+    cells = [
+        (row["id"], Text(row["title"] or "(untitled)"), str(row["size"]), Text(", ".join(row["outlets"])), _days(row["first_seen"], row["last_seen"]))
+        for row in rows
+    ]
+    console.print(fitted_table(("id", "title", "size", "outlets", "seen"), cells, flexible={"title": 3, "outlets": 1}, width=console.width))
+
+
+def _days(first: str | None, last: str | None) -> str:
+    """First and last day seen in one short column: "2025-12-01", "2025-11-30…12-01"."""
+    a, b = (first or "")[:10], (last or "")[:10]
+    if not b or a == b:
+        return a
+    if not a:
+        return b
+    return f"{a}…{b[5:]}" if a[:4] == b[:4] else f"{a}…{b}"
 
 
 @cli.command()

@@ -150,3 +150,21 @@ def test_exported_articles_whose_learnt_furniture_was_removed_ingest_back_as_the
     exported = tmp_path / "export.jsonl"
     exported.write_text(_invoke(runner, db, "articles", "--format", "jsonl").output, encoding="utf-8")
     assert "0 ingested, 6 duplicates, 0 failed" in _invoke(runner, db, "ingest", str(exported)).output
+
+
+def test_tables_fit_80_columns_one_line_per_row(runner, seeds_db, tmp_path, monkeypatch):
+    from storyline import cli as cli_module
+
+    db = tmp_path / "copy.db"
+    db.write_bytes(Path(seeds_db).read_bytes())
+    monkeypatch.setattr(cli_module.console, "_width", 80)
+    stories = _invoke(runner, db, "stories").output.splitlines()
+    articles = _invoke(runner, db, "articles").output.splitlines()
+    for lines, rows in ((stories, 1), (articles, 5)):
+        assert all(len(line) <= 80 for line in lines), lines
+        # A header, its rule, then one line per row: no title wrapped over several lines.
+        assert len(lines) == 2 + rows, lines
+    header = articles[0].split("┃")
+    # No column collapsed to nothing: each header is still readable.
+    assert [h.strip() for h in header] == ["id", "title", "outlet", "published", "words", "story"]
+    assert "Ukraine Talks" in stories[2] and "Matzav" in stories[2]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -210,6 +210,32 @@ def print_brief(brief: Brief, console: Console) -> None:
             ref.id,
         )
     console.print(articles)
+
+
+def fitted_table(headers: Sequence[str], rows: Sequence[Sequence[str | Text]], *, flexible: dict[str, int], width: int) -> Table:
+    """A one-line-per-row table ``width`` columns wide at most: every column keeps its content's
+    width except the ``flexible`` ones, which share the rest by their ratios and end in "…"."""
+    natural = [max([len(header), *(len(str(row[i])) for row in rows)]) for i, header in enumerate(headers)]
+    fixed = sum(n for h, n in zip(headers, natural, strict=True) if h not in flexible)
+    # Each column has one space of padding either side and a rule between columns (show_edge=False).
+    room = max(0, width - fixed - 3 * len(headers) + 1)
+    total = sum(flexible.values())
+    widths = dict(zip(headers, natural, strict=True))
+    for header, ratio in flexible.items():
+        widths[header] = max(min(len(header), 6), min(widths[header], room * ratio // total))
+    # What a short flexible column does not need goes to the others.
+    spare = room - sum(widths[h] for h in flexible)
+    for header in flexible:
+        need = natural[headers.index(header)] - widths[header]
+        if spare > 0 and need > 0:
+            widths[header] += min(need, spare)
+            spare -= min(need, spare)
+    table = Table(show_edge=False)
+    for header in headers:
+        table.add_column(header, no_wrap=True, overflow="ellipsis", width=widths[header], justify="right" if header in ("size", "words") else "left")
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 def article_to_jsonl(article: Article, story_id: str | None = None, enriched: EnrichedArticle | None = None) -> str:

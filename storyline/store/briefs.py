@@ -23,3 +23,8 @@ class BriefCache(StorePart):
         if row is None or row[0] != fingerprint:
             return None
         return Brief.from_dict(json.loads(row[1]))
+
+    def last_brief(self, story_id: str) -> Brief | None:
+        """The brief last built for the story, whatever it was built from (None when never built)."""
+        row = self.db.execute("SELECT record FROM briefs WHERE story_id = ?", (story_id,)).fetchone()
+        return None if row is None else Brief.from_dict(json.loads(row[0]))

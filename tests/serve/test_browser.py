@@ -38,7 +38,7 @@ def test_open_a_speakers_quotes(page, seed_story_id: str) -> None:
     closed = speakers.nth(1)
     expect(closed.locator("blockquote").first).to_be_hidden()
     name = closed.locator("summary strong").inner_text()
-    closed.locator("summary").click()
+    closed.locator(":scope > summary").click()
     expect(closed.locator("blockquote").first).to_be_visible()
     closed.get_by_role("link", name=re.compile(f"All about {re.escape(name)}")).click()
     expect(page.locator("h1")).to_have_text(name)
@@ -80,3 +80,72 @@ def test_hostile_article_renders_as_inert_text(page, hostile_article_id: str, cl
     expect(page.locator(".text")).to_contain_text("<img src=x onerror=")
     expect(page.locator(".meta .url-text")).to_have_text("javascript:window.__pwned='url'")
     assert dialogs == []
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1400, "height": 900}
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _pages(client, seed_story_id: str) -> dict[str, str]:
+    article = client.get(f"/api/stories/{seed_story_id}").json()["articles"][0]["id"]
+    return {
+        "story list": "/",
+        "story": f"/stories/{seed_story_id}",
+        "article": f"/articles/{article}",
+        "entity": "/entities/Marco%20Rubio",
+        "search": "/search?q=Witkoff",
+    }
+
+
+def _too_wide(page) -> list[str]:
+    """The elements that stick out past the viewport's right edge (none on a page that fits)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > window.innerWidth + 0.5
+                         && !e.closest('.scroll'))
+            .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + e.className)"""
+    )
+
+
+def test_no_page_scrolls_sideways_on_a_phone_or_a_desktop(browser, live_server: str, client, seed_story_id: str) -> None:
+    for viewport in (PHONE, DESKTOP):
+        context = browser.new_context(viewport=viewport, base_url=live_server)
+        page = context.new_page()
+        for name, path in _pages(client, seed_story_id).items():
+            page.goto(path)
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= viewport["width"], (name, viewport, width, _too_wide(page))
+        context.close()
+
+
+def test_story_page_reads_top_down_with_a_text_timeline(browser, live_server: str, client, seed_story_id: str) -> None:
+    brief = client.get(f"/api/stories/{seed_story_id}").json()
+    for viewport, shot in ((DESKTOP, "screenshot-story.png"), (PHONE, "screenshot-story-phone.png")):
+        context = browser.new_context(viewport=viewport, base_url=live_server)
+        page = context.new_page()
+        page.goto(f"/stories/{seed_story_id}")
+        order = page.evaluate("() => [...document.querySelectorAll('main section[id]')].map(s => s.id)")
+        assert order == ["summary", "discrepancies", "only-one", "quotes", "matrix", "timeline", "graph", "entities", "articles"]
+        for section in order:
+            expect(page.locator(f"#{section} h2")).to_be_visible()
+        # The timeline's dated entries are text a reader can select, at the precision known.
+        dated = [e for e in brief["timeline"] if e["date"]]
+        entries = page.locator("#timeline ol.timeline-list li.entry-event")
+        assert entries.count() == len(dated) >= 5
+        assert all(re.fullmatch(r"\d{4}|\w{3} \d{4}|week of .+|\d{1,2}\D.*\d{4}", t) for t in entries.locator("time").all_inner_texts())
+        days = [t.get_attribute("datetime") for t in page.locator("#timeline time").all()]
+        assert days == sorted(days)
+        texts = entries.locator(".what > a").all_inner_texts()
+        assert sorted(texts) == sorted(e["text"] for e in dated)
+        if viewport is DESKTOP:
+            height = page.evaluate("() => document.documentElement.scrollHeight")
+            assert height < 6000, height
+            expect(page.locator("svg.timeline")).to_be_visible()
+        else:
+            # On a phone the claims x outlets matrix gives way to a list with outlet chips.
+            expect(page.locator("#matrix table.matrix").first).to_be_hidden()
+            expect(page.locator("#matrix ul.coverage").first).to_be_visible()
+        if os.environ.get("STORYLINE_SCREENSHOTS"):  # refresh docs/screenshot-story*.png
+            page.screenshot(path=str(DOCS / shot), full_page=False)
+        context.close()

@@ -74,10 +74,34 @@ def test_story_page_shows_the_brief(client, seed_story_id: str) -> None:
         assert f"/articles/{span['article_id']}?hl={span['start']}-{span['end']}#hl" in html
     assert 'id="quotes"' in html and 'class="speaker"' in html
     assert '<table class="matrix">' in html
-    for section in ("summary", "matrix", "quotes", "timeline", "graph", "entities", "articles"):
+    for section in ("summary", "discrepancies", "only-one", "quotes", "matrix", "timeline", "graph", "entities", "articles"):
         assert f'<section id="{section}">' in html
-    if brief["discrepancies"]:
-        assert html.count('class="discrepancy"') == len(brief["discrepancies"])
+    # Disagreements (contradictions first) and what one outlet alone reports, each in its own section.
+    disagreements = [d for d in brief["discrepancies"] if d["nature"] != "uncorroborated"]
+    natures = re.findall(r'<details class="disc nature-(\w+) sev-(high|medium|low)"', html)
+    assert len(natures) == len(disagreements) >= 1
+    assert [n for n, _ in natures] == sorted((n for n, _ in natures), key=lambda n: n != "contradiction")
+    assert len({n for n, _ in natures}) >= 2 and len({level for _, level in natures}) >= 2
+    alone = [d for d in brief["discrepancies"] if d["nature"] == "uncorroborated"]
+    if alone:
+        assert html.count('<article class="only">') >= 1
+
+
+def test_only_one_outlet_groups_per_outlet_like_brief_exclusives(app, seed_story_id: str) -> None:
+    from storyline.serve.web.views.story import exclusives_of
+
+    sl = app.state.pages.sl
+    brief = sl.brief(seed_story_id)
+    groups = exclusives_of(brief)
+    assert groups and len({tuple(g.article_ids) for g in groups}) == len(groups)
+    for g in groups:
+        assert g.statements + g.quotes == len(g.items) and g.outlet
+        for item in g.items:
+            assert item.kind in ("statement", "quote")
+            assert sl.article(item.span.article_id).text[item.span.start : item.span.end] == item.span.text
+    # The family with a named outlet goes by that name, not by an article's title.
+    named = {a.outlet for a in brief.articles if a.outlet}
+    assert named & {g.outlet for g in groups}
 
 
 def test_story_context_matches_the_brief(client, seed_story_id: str, app) -> None:
@@ -187,19 +211,39 @@ def test_unknown_ids_are_404(client) -> None:
     assert client.get("/articles/zzzz").status_code == 404
 
 
-def test_timeline_lays_out_labels_without_overlap() -> None:
-    items = [svg.TimelineItem(when=date(2025, 11, d), label=f"event number {d} with a long label", url="/x", kind="event") for d in (1, 1, 2, 30)]
+def test_timeline_clips_an_outlier_and_keeps_its_marks_apart() -> None:
+    # The seed story's shape: one "earlier this year" date far before eleven dates in ten days.
+    days = [date(2025, 1, 1)] + [date(2025, 11, d) for d in (24, 25, 29, 29, 30, 30)] + [date(2025, 12, d) for d in (1, 1, 1, 1, 4)]
+    items = [svg.TimelineItem(when=d, label=str(i), url="/x", kind="event") for i, d in enumerate(days, start=1)]
     tl = svg.timeline(items)
-    assert tl is not None and tl.ticks[0].label == "2025-11-01" and tl.ticks[-1].label == "2025-11-30"
-    boxes = {}
-    for m in tl.marks:
-        w = len(m.label) * svg.CHAR_WIDTH
-        lo, hi = (m.label_x, m.label_x + w) if m.anchor == "start" else (m.label_x - w, m.label_x)
-        for other in boxes.get(m.label_y, []):
-            assert hi < other[0] or lo > other[1]
-        boxes.setdefault(m.label_y, []).append((lo, hi))
-        assert 0 <= lo and hi <= tl.width
+    assert tl is not None
+    clipped = [m for m in tl.marks if m.clipped]
+    assert [m.date for m in clipped] == ["2025-01-01"] and tl.breaks
+    inside = [m for m in tl.marks if not m.clipped]
+    # The ten days take the whole axis, not its last few percent.
+    assert min(m.x for m in inside) == tl.x0 and max(m.x for m in inside) == tl.x1
+    for a in tl.marks:
+        for b in tl.marks:
+            if a is not b and a.y == b.y:
+                assert abs(a.x - b.x) >= 2 * a.radius, (a, b)
+    labels = [t.label for t in tl.ticks]
+    assert "1 Jan 2025" in labels and "24 Nov 2025" in labels and "4 Dec 2025" in labels
+    # Tick labels (about 6.4 px a character) never run past the picture's edges.
+    for t in tl.ticks:
+        half = len(t.label) * svg.CHAR_WIDTH / 2
+        assert 0 <= t.x - half and t.x + half <= tl.width, t
     assert svg.timeline([]) is None
+
+
+def test_when_label_writes_the_precision_known() -> None:
+    from storyline.serve.web.views.timeline import when_label
+
+    assert when_label(date(2025, 1, 1), date(2025, 12, 31), "year") == "2025"
+    assert when_label(date(2025, 11, 1), date(2025, 11, 30), "month") == "Nov 2025"
+    assert when_label(date(2025, 11, 24), date(2025, 11, 30), "week") == "week of 24 Nov 2025"
+    assert when_label(date(2025, 11, 24), date(2025, 11, 30), "range") == "24–30 Nov 2025"
+    assert when_label(date(2025, 12, 30), date(2026, 1, 2), "range") == "30 Dec 2025 – 2 Jan 2026"
+    assert when_label(date(2025, 11, 24), None, None) == when_label(date(2025, 11, 24), None, "day") == "24 Nov 2025"
 
 
 def test_derivation_graph_draws_an_arrow_from_source_to_rewrite() -> None:
@@ -221,3 +265,31 @@ def test_serve_get_renders_one_page_without_a_server(runner, web_db, seed_story_
     assert missing.exit_code == 1 and "no story" in missing.output
     absent = runner.invoke(cli, ["--db", str(web_db.parent / "absent.db"), "serve"])
     assert absent.exit_code == 1 and "no such store" in absent.output
+
+
+def test_story_list_helps_choose_from_the_last_built_brief(client, seed_story_id: str) -> None:
+    brief = client.get(f"/api/stories/{seed_story_id}").json()  # builds and caches the brief
+    row = next(s for s in client.get("/api/stories").json()["stories"] if s["id"] == seed_story_id)
+    assert row["lede"] == brief["summary"][0]["span"]["text"]
+    assert row["independent_sources"] == len(brief["families"]) < row["size"]
+    assert row["disagreements"] == sum(d["nature"] != "uncorroborated" for d in brief["discrepancies"]) >= 1
+    # One name per rewrite family; the rewrites fold under it.
+    assert len(row["sources"]) == row["independent_sources"] and len(row["rewrites"]) == row["size"] - len(row["sources"])
+    assert "Matzav.com" in row["sources"]
+    html = client.get("/").text
+    assert row["lede"][:60] in html and "independent sources" in html
+    # Ids stay in links, never in the text a reader sees.
+    assert re.sub(r'href="[^"]*"', "", html).count(seed_story_id) == 0
+
+
+def test_quotes_carry_the_event_their_articles_report(app, seed_story_id: str) -> None:
+    sl = app.state.pages.sl
+    brief = sl.brief(seed_story_id)
+    event_of = {aid: e.label for e in brief.events for aid in e.article_ids}
+    assert event_of
+    ctx = views.story_page(sl, seed_story_id)
+    tagged = [q for sp in ctx.speakers for q in sp.quotes if q.events]
+    assert tagged
+    for sp in ctx.speakers:
+        for q in sp.quotes:
+            assert q.events == sorted({event_of[c.article_id] for c in q.cites if c.article_id in event_of})

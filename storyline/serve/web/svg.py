@@ -19,32 +19,34 @@ MAX_LABEL = 46
 class TimelineItem:
     when: date
     label: str
+    """A short mark label: the entry's number in the timeline list, which carries the words."""
     url: str
     kind: str
     """``event`` (a dated statement of the story) or ``published`` (an article's publication)."""
     detail: str = ""
+    """The full text, shown as the mark's tooltip."""
     sources: int = 1
 
 
 @dataclass
 class TimelineMark:
     x: float
-    label_x: float
-    label_y: float
-    anchor: str
-    """SVG text-anchor: ``start``, or ``end`` near the right edge."""
+    y: float
     label: str
     title: str
     url: str
     kind: str
     date: str
     radius: float
+    clipped: bool = False
+    """Far outside the other dates: drawn at the axis's edge, past a break, not to scale."""
 
 
 @dataclass
 class Tick:
     x: float
     label: str
+    anchor: str = "middle"
 
 
 @dataclass
@@ -56,6 +58,8 @@ class Timeline:
     x1: float
     ticks: list[Tick] = field(default_factory=list)
     marks: list[TimelineMark] = field(default_factory=list)
+    breaks: list[tuple[float, float]] = field(default_factory=list)
+    """Stretches of axis cut out (drawn dashed, not to scale): outliers sit beyond them."""
 
 
 def _short(text: str, limit: int = MAX_LABEL) -> str:
@@ -63,55 +67,88 @@ def _short(text: str, limit: int = MAX_LABEL) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _core_range(days: list[int]) -> tuple[int, int]:
+    """The range of the dates that are not outliers (Tukey's fences at 3 interquartile ranges,
+    at least a week wide), so one stray date does not squash the rest into a corner."""
+    ordered = sorted(days)
+    q1, q3 = ordered[len(ordered) // 4], ordered[(3 * len(ordered)) // 4]
+    spread = max(q3 - q1, 7)
+    inside = [d for d in ordered if q1 - 3 * spread <= d <= q3 + 3 * spread]
+    return inside[0], inside[-1]
+
+
+TICK_STEPS = (1, 2, 7, 14, 30, 61, 91, 182, 365, 730)
+
+
+def _tick_label(day: date, with_year: bool) -> str:
+    return f"{day.day} {day:%b %Y}" if with_year else f"{day.day} {day:%b}"
+
+
 def timeline(items: list[TimelineItem], *, width: int = 960) -> Timeline | None:
-    """Dated items on one axis, labels stacked in lanes below so none overlap; None when nothing is dated."""
+    """Numbered marks on one date axis, stacked where they crowd; outliers clipped to the edges.
+    None when nothing is dated."""
     if not items:
         return None
     items = sorted(items, key=lambda i: (i.when, i.kind != "event"))
-    first, last = items[0].when, items[-1].when
-    pad = 24
-    x0, x1 = pad, width - pad
-    span = (last - first).days
+    days = [i.when.toordinal() for i in items]
+    lo, hi = _core_range(days)
+    gutter = 110
+    left = gutter if days[0] < lo else 0
+    right = gutter if days[-1] > hi else 0
+    pad = 44
+    x0, x1 = pad + left, width - pad - right
+    span = hi - lo
 
-    def x_of(day: date) -> float:
-        return (x0 + x1) / 2 if span == 0 else x0 + (x1 - x0) * (day - first).days / span
+    def x_of(day: int) -> tuple[float, bool]:
+        if day < lo:
+            return pad, True
+        if day > hi:
+            return width - pad, True
+        return ((x0 + x1) / 2 if span == 0 else x0 + (x1 - x0) * (day - lo) / span), False
 
-    axis_y = 28
-    lanes: list[list[tuple[float, float]]] = []
+    axis_y, radius, lane_h = 30, 10.0, 24
+    lanes: list[float] = []
     marks = []
-    for item in items:
-        x = x_of(item.when)
-        label = _short(item.label)
-        w = len(label) * CHAR_WIDTH + 10
-        anchor = "start" if x + w <= width else "end"
-        lo, hi = (x, x + w) if anchor == "start" else (x - w, x)
-        for lane in lanes:
-            if all(hi < a or lo > b for a, b in lane):
-                lane.append((lo, hi))
+    for item, day in zip(items, days, strict=True):
+        x, clipped = x_of(day)
+        for lane_no, last in enumerate(lanes):
+            if x - last >= 2 * radius + 3:
+                lanes[lane_no] = x
                 break
         else:
-            lanes.append([(lo, hi)])
+            lanes.append(x)
             lane_no = len(lanes) - 1
         marks.append(
             TimelineMark(
                 x=round(x, 1),
-                label_x=round(x + (4 if anchor == "start" else -4), 1),
-                label_y=axis_y + 26 + lane_no * 18,
-                anchor=anchor,
-                label=label,
-                title=f"{item.when.isoformat()}: {item.label}" + (f" ({item.detail})" if item.detail else ""),
+                y=axis_y + 22 + lane_no * lane_h,
+                label=_short(item.label, 3),
+                title=item.detail or item.label,
                 url=item.url,
                 kind=item.kind,
                 date=item.when.isoformat(),
-                radius=min(9.0, 4.0 + 1.5 * item.sources),
+                radius=radius,
+                clipped=clipped,
             )
         )
-    count = 1 if span == 0 else min(6, span + 1)
-    ticks = []
-    for k in range(count):
-        day = first if count == 1 else date.fromordinal(first.toordinal() + round(span * k / (count - 1)))
-        ticks.append(Tick(x=round(x_of(day), 1), label=day.isoformat()))
-    return Timeline(width=width, height=axis_y + 26 + len(lanes) * 18 + 8, axis_y=axis_y, x0=x0, x1=x1, ticks=ticks, marks=marks)
+    # Ticks at whole steps, at least ~110 px apart so the full "24 Nov 2025" labels never touch.
+    first = date.fromordinal(lo)
+    step = next((s for s in TICK_STEPS if span == 0 or (x1 - x0) * s / span >= 110), TICK_STEPS[-1])
+    ticks = [Tick(x=x_of(lo)[0], label=_tick_label(first, True), anchor="middle")]
+    day = lo + step
+    while day <= hi and span:
+        x = x_of(day)[0]
+        if x1 - x >= 60:
+            ticks.append(Tick(x=round(x, 1), label=_tick_label(date.fromordinal(day), False)))
+        day += step
+    if span:
+        ticks.append(Tick(x=x1, label=_tick_label(date.fromordinal(hi), True)))
+    for side, edge in ((left, days[0]), (right, days[-1])):
+        if side:
+            ticks.append(Tick(x=x_of(edge)[0], label=_tick_label(date.fromordinal(edge), True)))
+    breaks: list[tuple[float, float]] = ([(float(pad), x0)] if left else []) + ([(x1, float(width - pad))] if right else [])
+    height = axis_y + 22 + len(lanes) * lane_h
+    return Timeline(width=width, height=height, axis_y=axis_y, x0=x0, x1=x1, ticks=ticks, marks=marks, breaks=breaks)
 
 
 @dataclass
@@ -150,8 +187,11 @@ def derivation_graph(columns: list[Any], relations: list[Any], *, radius: float 
     step = 96
     width = max(480, step * len(ordered) + 40)
     max_h = min(160.0, step * len(ordered) * 0.35)
-    baseline = max_h + radius + 16
     xs = {c.id: 20 + step / 2 + i * step for i, c in enumerate(ordered)}
+    drawn = [r for r in relations if r.source is not None and r.target is not None]
+    # As tall as the tallest arc, so a short arc leaves no empty band above it.
+    tallest = max((min(max_h, abs(xs[r.target.id] - xs[r.source.id]) * 0.45 + 12) for r in drawn), default=0.0)
+    baseline = tallest + radius + 16
     nodes = [
         Node(x=xs[c.id], y=baseline, n=c.n, label=_short(c.label, 14), title=f"[{c.n}] {c.label}: {c.title or '(untitled)'}", url=c.url)
         for c in ordered

@@ -44,6 +44,16 @@ class StoryRow:
     url: str = ""
     updated_at: str | None = None
     """When the story was created or last changed (grew, merged, an article updated)."""
+    lede: str | None = None
+    """The first summary sentence of the story's last built brief (None before any brief is built)."""
+    independent_sources: int | None = None
+    """Rewrite families among the articles (a rewrite does not count as another source)."""
+    disagreements: int | None = None
+    """Discrepancies other than "only one outlet reports"."""
+    sources: list[str] = field(default_factory=list)
+    """One name per rewrite family (outlet, else site, else article title): the story's independent voices."""
+    rewrites: list[str] = field(default_factory=list)
+    """The other members of those families, folded on the page."""
 
 
 @dataclass
@@ -80,6 +90,8 @@ class QuoteLine:
     independent_sources: int
     cites: list[Cite]
     differences: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    """The events (``Brief.events``) the quoting articles mainly report: where it was said."""
 
 
 @dataclass
@@ -89,6 +101,7 @@ class Speaker:
     anchor: str
     outlets: list[str]
     quotes: list[QuoteLine]
+    events: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -116,6 +129,51 @@ class DiscrepancyView:
     description: str
     severity: float
     sides: list[SideView]
+    level: str = "low"
+    """``high``, ``medium`` or ``low`` severity: the card's weight on the page."""
+
+
+@dataclass
+class ExclusiveLine:
+    """One statement or quote only one outlet carries."""
+
+    kind: str
+    """``statement`` or ``quote``."""
+    text: str
+    url: str
+    importance: float
+
+
+@dataclass
+class OutletOnly:
+    """What only one outlet (one rewrite family) reports, as the page shows it."""
+
+    outlet: str
+    cites: list[Cite]
+    """The outlet's articles, numbered as on the story page."""
+    statements: int
+    quotes: int
+    shown: list[ExclusiveLine]
+    folded: list[ExclusiveLine]
+
+
+@dataclass
+class TimelineEntry:
+    """One row of the timeline list: a dated event (at the precision known) or a publication."""
+
+    n: int
+    """The entry's number, also drawn on the timeline picture."""
+    date: str
+    """ISO start date, for ``<time datetime>``."""
+    when: str
+    """The date as precise as it is known: "2025", "Nov 2025", "week of 24 Nov 2025", "24–30 Nov 2025"."""
+    granularity: str
+    text: str
+    url: str
+    kind: str
+    """``event`` or ``published``."""
+    cites: list[Cite] = field(default_factory=list)
+    expressions: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -162,6 +220,10 @@ class StoryContext:
     graph: svg.Graph | None
     linked_stories: list[str] = field(default_factory=list)
     api_url: str = ""
+    only_one: list[OutletOnly] = field(default_factory=list)
+    """What only one outlet reports, per outlet (the "uncorroborated" findings)."""
+    timeline_entries: list[TimelineEntry] = field(default_factory=list)
+    independent_sources: int = 0
 
 
 @dataclass

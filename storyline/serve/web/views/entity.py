@@ -2,28 +2,68 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from storyline.api import Storyline
 from storyline.errors import NotFound
+from storyline.models import ArticleRef, Brief
 from storyline.serve.web.views.links import Numbering, entity_url, iso, story_url
 from storyline.serve.web.views.contexts import Cite, StoryRow, QuoteLine, RoleRow, EntityContext
 
+TYPE_SUFFIX = re.compile(r"^(.+) \([A-Z_]+\)$")
+"""How a brief tells apart two entities of one name, "Shell Bay Club (FAC)": no article writes it."""
+
+
+def resolve_entity(sl: Storyline, name: str) -> str:
+    """The stored name that ``name`` stands for: itself, itself without a brief's type suffix, or
+    the entity whose listed variant it is ("Rubio" -> "Marco Rubio"). NotFound when none."""
+    name = " ".join(name.split())
+    if sl.entity_occurrences(name):
+        return name
+    bare = TYPE_SUFFIX.match(name)
+    if bare and sl.entity_occurrences(bare.group(1)):
+        return bare.group(1)
+    folded = name.casefold()
+    _, hits = sl.search_entities(name, limit=20) if name else (0, [])
+    for hit in hits:
+        for story_id in _stories_of(sl, hit.name):
+            for ent in sl.brief(story_id).entities:
+                if folded in {v.casefold() for v in (ent.name, *ent.variants)}:
+                    stored = TYPE_SUFFIX.match(ent.name)
+                    for candidate in (ent.name, stored.group(1) if stored else None, *ent.variants):
+                        if candidate and sl.entity_occurrences(candidate):
+                            return candidate
+    raise NotFound(f"no entity {name!r}")
+
+
+def _stories_of(sl: Storyline, name: str) -> list[str]:
+    return list(dict.fromkeys(s for s in (sl.story_of(r.article_id) for r in sl.entity_occurrences(name)) if s))
+
 
 def entity_page(sl: Storyline, name: str) -> EntityContext:
+    name = resolve_entity(sl, name)
     rows = sl.entity_occurrences(name)
-    if not rows:
-        raise NotFound(f"no entity {name!r}")
     # The briefs know which spellings are one entity (Andriy/Andrii Yermak): gather them all.
     names = {name}
-    for story_id in dict.fromkeys(s for s in (sl.story_of(r.article_id) for r in rows) if s):
-        for ent in sl.brief(story_id).entities:
-            if ent.name == name or name in ent.variants:
-                names.update([ent.name, *ent.variants])
+    briefs: list[Brief] = [sl.brief(story_id) for story_id in _stories_of(sl, name)]
+    for brief in briefs:
+        for ent in brief.entities:
+            spellings = {ent.name, *ent.variants}
+            bare = TYPE_SUFFIX.match(ent.name)
+            if bare:
+                spellings.add(bare.group(1))
+            if name in spellings:
+                names.update(spellings)
     rows = [r for n in sorted(names - {name}) for r in sl.entity_occurrences(n)] + rows
     ids = list(dict.fromkeys(r.article_id for r in rows))
     records = list(sl.enriched_articles(ids))
-    numbering = Numbering([r.article for r in records])
+    # Number the articles as their story pages do: each story's articles in its brief's order.
+    refs: dict[str, ArticleRef] = {}
+    for brief in briefs:
+        for ref in brief.articles:
+            refs.setdefault(ref.id, ref)
+    numbering = Numbering([*refs.values(), *(r.article for r in records if r.article.id not in refs)])
 
     roles: dict[tuple[str, str], list[Cite]] = defaultdict(list)
     variants: set[str] = set()
@@ -61,10 +101,10 @@ def entity_page(sl: Storyline, name: str) -> EntityContext:
         name=name,
         labels=sorted({r.label for r in rows}),
         variants=sorted(variants, key=str.lower),
-        roles=[RoleRow(outlet=o, role=r, cites=c) for (o, r), c in sorted(roles.items())],
+        roles=[RoleRow(outlet=o, role=r, cites=c) for (o, r), c in sorted(roles.items(), key=lambda item: (min(c.n for c in item[1]), item[0][1]))],
         quotes=sorted(quotes.values(), key=lambda q: -len(q.cites)),
         stories=stories,
-        articles=numbering.columns,
+        articles=[c for c in numbering.columns if c.id in set(ids)],
         api_url="/api" + entity_url(name),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Any, Protocol
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from storyline.models import Span
 from storyline.serve.web.views.contexts import ArticleColumn, Cite
@@ -58,6 +58,19 @@ class ArticleLike(Protocol):
     def published(self) -> datetime | None: ...
 
 
+def source_name(article: ArticleLike, limit: int = 40) -> str | None:
+    """What to call an article's source: its outlet, else its site, else its title (shortened)."""
+    if article.outlet:
+        return article.outlet
+    host = urlsplit(safe_http_url(article.url) or "").hostname
+    if host:
+        return host.removeprefix("www.")
+    title = " ".join((article.title or "").split())
+    if title:
+        return title if len(title) <= limit else title[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,:;") + "…"
+    return None
+
+
 class Numbering:
     """Article numbers and labels within one story (or page), for citations ``[n]``."""
 
@@ -66,7 +79,7 @@ class Numbering:
             ArticleColumn(
                 id=a.id,
                 n=i,
-                label=a.outlet or f"Article {i}",
+                label=source_name(a) or f"Article {i}",
                 title=a.title,
                 outlet=a.outlet,
                 published=iso(a.published),

@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 
 from storyline.access import STORY_SORTS, iso_utc
 from storyline.api import Storyline
-from storyline.serve.web.views.links import story_url
+from storyline.models import Brief
+from storyline.serve.web.views.links import source_name, story_url
 from storyline.serve.web.views.contexts import StoryRow, StoryListContext
 
 
@@ -38,7 +39,7 @@ def story_list(
         for key in STORY_SORTS
     }
     return StoryListContext(
-        stories=[StoryRow(**asdict(row), url=story_url(row.id)) for row in rows],
+        stories=[_with_brief(StoryRow(**asdict(row), url=story_url(row.id)), sl.last_brief(row.id)) for row in rows],
         total=total,
         q=q,
         outlet=outlet,
@@ -53,3 +54,22 @@ def story_list(
         max_size=max((row.size for row in rows), default=1),
     )
 
+
+
+def _with_brief(row: StoryRow, brief: Brief | None) -> StoryRow:
+    """The row with what helps choose a story: its lede, its independent sources (rewrites
+    folded) and how many disagreements it has, from the brief last built (none is built here)."""
+    if brief is None:
+        return row
+    row.lede = brief.summary[0].span.text if brief.summary else None
+    refs = {a.id: a for a in brief.articles}
+    families = [[refs[i] for i in family if i in refs] for family in brief.families] or [[a] for a in brief.articles]
+    families = [f for f in families if f]
+    row.independent_sources = len(families)
+    row.disagreements = sum(1 for d in brief.discrepancies if d.nature != "uncorroborated")
+    for family in families:
+        # The family goes by its first member with an outlet: the rewrite most likely its source.
+        lead = next((a for a in family if a.outlet), family[0])
+        row.sources.append(source_name(lead) or "an untitled article")
+        row.rewrites += [f"{source_name(a) or 'an untitled article'} (rewrite of {row.sources[-1]})" for a in family if a is not lead]
+    return row

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
-from typing import Any
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from storyline.api import Storyline
@@ -14,7 +13,9 @@ from storyline.serve.web.views.contexts import (
     Cite,
     DiscrepancyView,
     EntityView,
+    ExclusiveLine,
     MatrixRow,
+    OutletOnly,
     QuoteLine,
     RelationView,
     SideView,
@@ -22,7 +23,13 @@ from storyline.serve.web.views.contexts import (
     StoryContext,
     SummaryLine,
 )
-from storyline.serve.web.views.links import Numbering, entity_url, span_url
+from storyline.serve.web.views.links import Numbering, entity_url, source_name, span_url
+from storyline.serve.web.views.timeline import timeline_entries, timeline_picture
+
+NATURE_ORDER = {"contradiction": 0, "precision": 2, "framing": 3}
+"""Where outlets disagree: contradictions first, then other natures, then finer wording differences."""
+SHOWN_EXCLUSIVES = 3
+"""Items shown per outlet in "only one outlet reports"; the rest fold."""
 
 
 def story_page(sl: Storyline, story_id: str) -> StoryContext:
@@ -41,9 +48,11 @@ def story_page(sl: Storyline, story_id: str) -> StoryContext:
     ]
 
     groups = brief.quote_groups or _quote_groups_from_articles(list(sl.enriched_articles([a.id for a in brief.articles])))
-    speakers = _speakers(groups, numbering)
+    event_of = {aid: e.label for e in brief.events for aid in e.article_ids}
+    speakers = _speakers(groups, numbering, event_of)
     matrix_columns, matrix_of, matrix_rows, single_rows = _claims_matrix(brief, numbering)
     relations = relation_views(brief.relations, numbering)
+    entries = timeline_entries(brief, numbering)
     return StoryContext(
         story_id=brief.story_id,
         title=brief.title,
@@ -57,11 +66,72 @@ def story_page(sl: Storyline, story_id: str) -> StoryContext:
         discrepancies=_discrepancies(brief, numbering),
         entities=_entities(brief, numbering),
         relations=relations,
-        timeline=svg.timeline(_timeline_points(brief, numbering)),
+        timeline=timeline_picture(entries),
         graph=svg.derivation_graph(cols, relations) if relations else None,
         linked_stories=list(brief.linked_story_ids),
         api_url=f"/api/stories/{quote(brief.story_id)}",
+        only_one=_only_one(exclusives_of(brief), numbering),
+        timeline_entries=entries,
+        independent_sources=len(brief.families) or len(brief.articles),
     )
+
+
+@dataclass
+class ExclusiveItem:
+    """Shaped like the brief's ``ExclusiveItem`` (branch facts): one statement or quote one outlet carries."""
+
+    kind: str
+    span: Span
+    importance: float
+
+
+@dataclass
+class OutletExclusives:
+    """Shaped like the brief's ``OutletExclusives`` (branch facts): what one outlet alone reports."""
+
+    outlet: str
+    article_ids: list[str]
+    statements: int
+    quotes: int
+    items: list[ExclusiveItem]
+
+
+def exclusives_of(brief: Brief) -> list[OutletExclusives]:
+    """What only one outlet reports, from today's "uncorroborated" discrepancies (one per rewrite
+    family and kind), grouped per outlet. Once briefs carry ``exclusives``, this is ``brief.exclusives``."""
+    refs = {a.id: a for a in brief.articles}
+    found: dict[tuple[str, ...], OutletExclusives] = {}
+    for d in brief.discrepancies:
+        if d.nature != "uncorroborated" or not d.sides:
+            continue
+        side = d.sides[0]
+        ids = tuple(side.article_ids or dict.fromkeys(s.article_id for s in side.spans))
+        members = [refs[i] for i in ids if i in refs]
+        named = next((a for a in members if a.outlet), members[0] if members else None)
+        outlet = (source_name(named) if named else None) or "an untitled article"
+        group = found.setdefault(ids, OutletExclusives(outlet=outlet, article_ids=list(ids), statements=0, quotes=0, items=[]))
+        kind = "quote" if d.subject.startswith("quote") or side.value.endswith("quotes") else "statement"
+        for span in side.spans:
+            group.items.append(ExclusiveItem(kind=kind, span=span, importance=float(d.severity or 0)))
+        group.quotes += len(side.spans) if kind == "quote" else 0
+        group.statements += len(side.spans) if kind == "statement" else 0
+    return sorted(found.values(), key=lambda g: -len(g.items))
+
+
+def _only_one(groups: list[OutletExclusives], numbering: Numbering) -> list[OutletOnly]:
+    views = []
+    for g in groups:
+        # Statements first (they carry the facts; a lone quote is often a fragment like "very
+        # productive"), then by importance; a rewrite's copy of the same words once.
+        lines: dict[str, ExclusiveLine] = {}
+        for item in sorted(g.items, key=lambda i: (i.kind != "statement", -i.importance)):
+            text = " ".join((item.span.text or "").split())
+            lines.setdefault(text.casefold(), ExclusiveLine(kind=item.kind, text=text, url=span_url(item.span), importance=item.importance))
+        ordered = list(lines.values())
+        columns = [numbering.by_id[a] for a in g.article_ids if a in numbering.by_id]
+        cites = [Cite(n=c.n, label=c.label, url=c.url, text=c.title or "", article_id=c.id) for c in columns]
+        views.append(OutletOnly(outlet=g.outlet, cites=cites, statements=g.statements, quotes=g.quotes, shown=ordered[:SHOWN_EXCLUSIVES], folded=ordered[SHOWN_EXCLUSIVES:]))
+    return views
 
 
 def _claims_matrix(brief: Brief, numbering: Numbering) -> tuple[list[str], str, list[MatrixRow], list[MatrixRow]]:
@@ -92,7 +162,14 @@ def _claims_matrix(brief: Brief, numbering: Numbering) -> tuple[list[str], str, 
     return column_keys, matrix_of, matrix_rows, single_rows
 
 
+def _level(severity: float) -> str:
+    return "high" if severity >= 0.7 else "medium" if severity >= 0.5 else "low"
+
+
 def _discrepancies(brief: Brief, numbering: Numbering) -> list[DiscrepancyView]:
+    """Where outlets disagree: contradictions first, each kind by severity ("only one outlet
+    reports" has its own section)."""
+    found = [d for d in brief.discrepancies if d.nature != "uncorroborated"]
     return [
         DiscrepancyView(
             kind=d.kind or "",
@@ -109,8 +186,9 @@ def _discrepancies(brief: Brief, numbering: Numbering) -> list[DiscrepancyView]:
                 )
                 for i, side in enumerate(d.sides)
             ],
+            level=_level(float(d.severity or 0)),
         )
-        for d in sorted(brief.discrepancies, key=lambda d: -float(d.severity or 0))
+        for d in sorted(found, key=lambda d: (NATURE_ORDER.get(d.nature or "contradiction", 1), -float(d.severity or 0)))
     ]
 
 
@@ -125,7 +203,7 @@ def _entities(brief: Brief, numbering: Numbering) -> list[EntityView]:
             EntityView(
                 name=e.name,
                 label=e.label or "",
-                url=entity_url(e.name),
+                url=entity_url(_stored_name(e.name, e.label)),
                 articles=len(e.article_ids),
                 mentions=int(e.mentions or 0),
                 variants=list(e.variants),
@@ -133,6 +211,13 @@ def _entities(brief: Brief, numbering: Numbering) -> list[EntityView]:
             )
         )
     return entities
+
+
+def _stored_name(name: str, label: str | None) -> str:
+    """The name as articles store it: a brief tells two entities of one name apart by their type,
+    "Shell Bay Club (FAC)", which no article writes."""
+    suffix = f" ({label})"
+    return name.removesuffix(suffix) if label and name.endswith(suffix) else name
 
 
 def _quote_groups_from_articles(records: list[EnrichedArticle]) -> list[QuoteGroup]:
@@ -146,7 +231,8 @@ def _quote_groups_from_articles(records: list[EnrichedArticle]) -> list[QuoteGro
     return list(groups.values())
 
 
-def _speakers(groups: list[QuoteGroup], numbering: Numbering) -> list[Speaker]:
+def _speakers(groups: list[QuoteGroup], numbering: Numbering, event_of: dict[str, str]) -> list[Speaker]:
+    """Quotes by speaker, each tagged with the events its articles mainly report (where it was said)."""
     by_speaker: dict[str | None, list[QuoteLine]] = defaultdict(list)
     outlets: dict[str | None, list[str]] = defaultdict(list)
     for g in groups:
@@ -160,6 +246,7 @@ def _speakers(groups: list[QuoteGroup], numbering: Numbering) -> list[Speaker]:
                 independent_sources=int(g.independent_sources or len({c.article_id for c in cites}) or 1),
                 cites=cites,
                 differences=differences,
+                events=sorted({event_of[c.article_id] for c in cites if c.article_id in event_of}),
             )
         )
         for c in cites:
@@ -172,7 +259,9 @@ def _speakers(groups: list[QuoteGroup], numbering: Numbering) -> list[Speaker]:
             url=entity_url(name) if name else None,
             anchor=f"speaker-{i}",
             outlets=outlets[name],
-            quotes=sorted(by_speaker[name], key=lambda q: -len(q.cites)),
+            # Quotes more sources carry first, then the fuller ones: a one-word fragment says least.
+            quotes=sorted(by_speaker[name], key=lambda q: (-len(q.cites), -len(q.text.split()))),
+            events=sorted({e for q in by_speaker[name] for e in q.events}),
         )
         for i, name in enumerate(ordered, start=1)
     ]
@@ -198,42 +287,3 @@ def relation_views(relations: list[Relation], numbering: Numbering) -> list[Rela
             )
         )
     return views
-
-
-def _timeline_points(brief: Brief, numbering: Numbering) -> list[svg.TimelineItem]:
-    items = []
-    for event in brief.timeline:
-        when = _to_date(event.date)
-        if when is None:
-            continue
-        expressions = [x.expression for x in event.expressions if x.expression]
-        items.append(
-            svg.TimelineItem(
-                when=when,
-                label=event.text or event.span.text or "",
-                url=span_url(event.span),
-                kind="event",
-                detail=", ".join(dict.fromkeys(expressions)),
-                sources=len(set(event.article_ids or [event.span.article_id])),
-            )
-        )
-    for column in numbering.columns:
-        when = _to_date(column.published)
-        if when is not None:
-            items.append(
-                svg.TimelineItem(when=when, label=f"[{column.n}] {column.label} published", url=column.url, kind="published", detail=column.title or "", sources=1)
-            )
-    return items
-
-
-def _to_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return datetime.fromisoformat(value).date()
-        except ValueError:
-            return None
-    return None
