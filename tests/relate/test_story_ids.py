@@ -1,0 +1,75 @@
+"""Story ids keep the event they were published for (issue 21): a split keeps the id with the
+part holding the story's founders, a merge keeps the older id, and a merged-away id still
+resolves (the store, `storyline show`, and a redirect in the web UI and the API)."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.testclient import TestClient
+
+from storyline import Storyline
+from storyline.cli import cli
+from storyline.models import Article
+from storyline.serve.web.app import create_app
+from tests.conftest import SHARED_DATA
+
+
+def _ecbplus(topic: int, subtopic: str, count: int) -> list[Article]:
+    """The first ``count`` articles of one ECB+ train event, in file order."""
+    rows = [json.loads(line) for line in (SHARED_DATA / "ecbplus" / "ecbplus.train.jsonl").open(encoding="utf-8")]
+    chosen = [r for r in rows if r["topic"] == topic and r["subtopic"] == subtopic][:count]
+    return [Article(id=r["doc_id"], text=r["text"], source="ecbplus") for r in chosen]
+
+
+def test_six_later_reports_of_a_look_alike_event_never_take_a_published_id(tmp_path):
+    """The Geneva case on real text: three reports of Klitschko beating Rahman are published as
+    one story; six reports of Klitschko beating Thompson, years later, then arrive together and
+    at first join it. The regroup that tells the two fights apart leaves the published id on
+    the Rahman fight (before: the id went to the larger part, the six Thompson reports)."""
+    rahman, thompson = _ecbplus(7, "ecb", 3), _ecbplus(7, "ecbplus", 6)
+    with Storyline(tmp_path / "boxing.db") as sl:
+        sl.ingest_articles(rahman)
+        [published] = sl.stories()
+        assert set(published.article_ids) == {a.id for a in rahman}
+        sl.ingest_articles(thompson)
+        story = sl.story(published.id)
+        assert story.id == published.id
+        assert set(story.article_ids) == {a.id for a in rahman}
+        others = [s for s in sl.stories() if s.id != published.id]
+        assert {a for s in others for a in s.article_ids} == {a.id for a in thompson}
+
+
+def test_a_merge_keeps_the_older_id_and_the_merged_away_id_still_resolves(tmp_path, runner):
+    """ECB+ train topic 27 (Microsoft's emergency Internet Explorer patch): three reports are
+    published, then six more arrive one at a time and start stories of their own until a later
+    report bridges them. The first story's id survives the merge (before: the larger story's
+    id did); the id merged away leads to the story holding its article, in the store, in
+    `storyline show`, and as a redirect in the web UI and the API."""
+    first, later = _ecbplus(27, "ecbplus", 3), _ecbplus(27, "ecb", 6)
+    db = tmp_path / "patch.db"
+    published: dict[str, set[str]] = {}
+    with Storyline(db) as sl:
+        sl.ingest_articles(first)
+        [oldest] = [s.id for s in sl.stories()]
+        for article in later:
+            sl.ingest_articles([article])
+            for story in sl.stories():
+                published.setdefault(story.id, set(story.article_ids))
+        assert sl.story(oldest).id == oldest and {a.id for a in first} <= set(sl.story(oldest).article_ids)
+        merged_away = [sid for sid in published if sid not in {s.id for s in sl.stories()}]
+        assert merged_away, "no published id was merged away: the case no longer exercises a merge"
+        for sid in merged_away:
+            target = sl.story(sid)
+            assert target.id != sid and published[sid] & set(target.article_ids)
+        alias, target_id = merged_away[0], sl.story(merged_away[0]).id
+    shown = runner.invoke(cli, ["--db", str(db), "show", alias])
+    assert shown.exit_code == 0, shown.output
+    with TestClient(create_app(db)) as client:
+        page = client.get(f"/stories/{alias}?x=1", follow_redirects=False)
+        assert page.status_code == 308 and page.headers["location"] == f"/stories/{target_id}?x=1"
+        api = client.get(f"/api/stories/{alias}", follow_redirects=False)
+        assert api.status_code == 308 and api.headers["location"] == f"/api/stories/{target_id}"
+        assert client.get(f"/api/stories/{alias}").json()["story_id"] == target_id
+        assert client.get(f"/stories/{target_id}", follow_redirects=False).status_code == 200
+        assert client.get("/stories/snosuchstory", follow_redirects=False).status_code == 404
