@@ -59,6 +59,9 @@ class StoryProfile:
     one's founders apart again gives its id back to them."""
     born: int = -1
     """Articles related before this story was started (its age, for a merge); -1 in older stores."""
+    headline: dict[str, Any] = field(default_factory=dict)
+    """The title last chosen (`storyline.relate.titles.story_title`): ``of`` (the candidates it
+    was chosen among), ``title`` and ``span`` (a `Span` dict when made from a lead)."""
 
     def age(self, arrival: Callable[[str, int], int]) -> int:
         """When the story started, in articles related before it: `born`, or for a profile saved
