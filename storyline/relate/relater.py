@@ -111,6 +111,4 @@ class Relater:
         """Pairs of ``article_ids`` whose MinHashes say near-duplicate (one rewrite family)."""
         found = self.duplicates.minhashes
         ids = [a for a in article_ids if a in found]
-        return {
-            (a, b) for i, a in enumerate(ids) for b in ids[i + 1 :] if found[a].jaccard(found[b]) >= self.duplicates.threshold
-        }
+        return {(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :] if found[a].jaccard(found[b]) >= self.duplicates.threshold}

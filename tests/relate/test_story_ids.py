@@ -5,11 +5,13 @@ resolves (the store, `storyline show`, and a redirect in the web UI and the API)
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from fastapi.testclient import TestClient
 
 from storyline import Storyline
 from storyline.cli import cli
+from storyline.ingest.identity import article_id
 from storyline.models import Article
 from storyline.serve.web.app import create_app
 from tests.conftest import SHARED_DATA
@@ -94,3 +96,24 @@ def test_a_regroup_keeps_ids_and_creation_times_for_the_same_partition(tmp_path)
         for sid, (merged_into, _) in known.items():
             assert sl.story(sid).id in before
             assert merged_into or sl.story(sid).id == sid
+
+
+def test_the_seeds_keep_their_id_after_six_reports_of_talks_in_geneva_a_week_earlier(seeds_storyline):
+    """The issue's case with the Geneva reports we have: six AllSides excerpts (left, centre and
+    right outlets) on the Biden–Putin summit in Geneva, dated a week before the seeds. The seeds'
+    story id still holds the five seeds. (Today's pair model keeps the summit apart from the
+    seeds; this guards the id once a model brings Geneva talks closer.)"""
+    sl = seeds_storyline
+    [seeds] = sl.stories()
+    rows = [json.loads(line) for line in (SHARED_DATA / "allsides" / "allsides.dev.jsonl").open(encoding="utf-8")]
+    wanted = ("Biden, Putin say progress made in Geneva", "Biden snaps at reporter over Putin question")
+    events = [r for r in rows if any(a["title"].startswith(wanted) for a in r["articles"])]
+    geneva = [
+        Article(id="", text=a["text"], title=a["title"], outlet=a["outlet"], url=a["url"], published=datetime(2025, 11, 23, 12))
+        for r in events
+        for a in r["articles"]
+    ]
+    assert len(geneva) == 6
+    sl.ingest_articles([Article(**{**a.__dict__, "id": article_id(a.text)}) for a in geneva])
+    story = sl.story(seeds.id)
+    assert story.id == seeds.id and set(seeds.article_ids) <= set(story.article_ids)
