@@ -12,9 +12,9 @@ window (``Settings.story_window_days``) admits the article's day; articles witho
 admitted anywhere. Then the story it joined is *merged* with any candidate story whose members
 it now matches at the same threshold: this repairs a story split in two because its first
 articles arrived before the ones that bridge them (the older story keeps its id, so a
-published id keeps naming its event; the other is left as an alias). Candidate stories above the link threshold that it does
-not join become *linked* stories: related events, such as the same talks a week earlier
-elsewhere. Every threshold is learnt on ECB+ train by ``scripts/learn_story_model.py``.
+published id keeps naming its event; the other is left as an alias). Candidate stories above
+the link threshold that it does not join become *linked* stories: related events, such as the
+same talks a week earlier elsewhere. Every threshold is learnt on ECB+ train by ``scripts/learn_story_model.py``.
 """
 
 from __future__ import annotations
