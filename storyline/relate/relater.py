@@ -102,7 +102,8 @@ class Relater:
             chosen = set(candidates)
             related = {(r.article_id, r.other_id) for r in relations if r.article_id in chosen and r.other_id in chosen}
             related |= self._near_copies(candidates)
-            title, span = story_title(records, related)
+            places = [profile.article_events.get(r.article.id, {}).get("place") for r in records]
+            title, span = story_title(records, related, places)
             kept = profile.headline = {"of": candidates, "title": title, "span": span.as_dict() if span else None}
             self.clusterer.profiles.changed(profile.id)
         return kept.get("title"), Span.from_dict(kept["span"]) if kept.get("span") else None

@@ -8,8 +8,9 @@ person or organisation. Articles of one outlet, near-copies and rewrites (both a
 least `REWRITE_SHARE` of their sentences matched at `REWRITE_SIMILARITY`, or a pair the caller
 knows as a near-duplicate or a derivation) are one *family* and never corroborate each other.
 
-The title comes from the article with the most corroborated sentences (then one with a
-headline, then the earliest): an article no other source corroborates never names a story that
+The title comes from the article of the main event (the place most members' leads report,
+`storyline.lead_event`) with the most corroborated sentences (then one with a headline, then
+the earliest): an article no other source corroborates never names a story that
 has a corroborated one. The candidates are the story's first `MAX_TITLE_CANDIDATES` members, the
 event its id was given for. An article without a headline (JSONL without ``title``, ECB+) gets one
 made from its lead: the first sentence, or its first clause when the sentence runs long, with the
@@ -27,7 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from storyline.models import EnrichedArticle, Span
 from storyline.text import STOP_WORDS
 
-__all__ = ["MAX_TITLE_CANDIDATES", "corroboration", "lead_title", "story_title"]
+__all__ = ["MAX_TITLE_CANDIDATES", "corroboration", "lead_title", "main_event", "story_title"]
 
 MAX_TITLE_CANDIDATES = 16
 """Members whose sentences are compared to choose a title (the first ones: the story's own event)."""
@@ -117,14 +118,31 @@ def lead_title(record: EnrichedArticle) -> Span | None:
     return Span(record.article.id, start, end, text[start:end])
 
 
-def story_title(records: Sequence[EnrichedArticle], related: Collection[tuple[str, str]] = ()) -> tuple[str | None, Span | None]:
+def main_event(places: Sequence[str | None]) -> set[int]:
+    """Positions of the main event's articles, given each article's event place (its lead's):
+    the place most articles report, ties to the earliest; every position when none has one."""
+    counts: dict[str, int] = {}
+    for place in places:
+        if place:
+            counts[place] = counts.get(place, 0) + 1
+    if not counts:
+        return set(range(len(places)))
+    main = max(counts, key=lambda p: (counts[p], -places.index(p)))
+    return {i for i, place in enumerate(places) if place == main}
+
+
+def story_title(
+    records: Sequence[EnrichedArticle], related: Collection[tuple[str, str]] = (), places: Sequence[str | None] | None = None
+) -> tuple[str | None, Span | None]:
     """The title of a story whose first members are ``records`` (in arrival order): the headline
-    of the best-corroborated article, or one made from its lead (with its span)."""
+    of the best-corroborated article of the main event (``places``: each record's event place,
+    `main_event`), or one made from its lead (with its span). Every member corroborates."""
     if not records:
         return None, None
     support = corroboration(records, related)
     order = {r.article.id: i for i, r in enumerate(records)}
-    best = max(records, key=lambda r: (support[r.article.id], bool(r.article.title), -order[r.article.id]))
+    main = main_event(places) if places is not None else set(order.values())
+    best = max((r for r in records if order[r.article.id] in main), key=lambda r: (support[r.article.id], bool(r.article.title), -order[r.article.id]))
     if best.article.title:
         return best.article.title, None
     span = lead_title(best)

@@ -29,8 +29,11 @@ def test_the_seeds_story_is_not_titled_after_the_article_nothing_corroborates(se
     # 000 (the one calling Rubio "U.S. Senator") states nothing another source states.
     assert support[ids["000"]] == 0 and all(support[ids[p]] > 0 for p in ("001", "002", "003", "004"))
     assert story.title != sl.article(ids["000"]).title
-    best = max(support.values())
-    assert story.title in {r.article.title for r in records if support[r.article.id] == best}
+    # The best-corroborated article of the main event (Florida: 001, 003, 004) names it.
+    florida = [r for r in records if story.article_events[r.article.id]["place"] == "Florida"]
+    assert {ids[p] for p in ("001", "003", "004")} == {r.article.id for r in florida}
+    best = max(support[r.article.id] for r in florida)
+    assert story.title in {r.article.title for r in florida if support[r.article.id] == best}
     assert story.title_span is None  # a real headline, not one made from a lead
 
 
