@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from storyline.consolidate import BRIEF_BUILDER_VERSION, build_brief
-from storyline.errors import NotFound, StorylineError
+from storyline.errors import StorylineError
 from storyline.models import Article, Brief, EnrichedArticle, Relation, Story
 from storyline.settings import Settings
 from storyline.store import Store
@@ -161,15 +161,15 @@ class StoreAccess:
     def story(self, story_id: str) -> Story:
         return self._story_or_alias(story_id)
 
+    def story_alias(self, story_id: str) -> str | None:
+        """The id of the live story that ``story_id`` now stands for when it was merged into
+        another story (an alias: it still resolves), None when it is no alias."""
+        return self.store.story_alias_target(story_id)
+
     def _story_or_alias(self, story_id: str) -> Story:
-        """The story, or the one a merged story's id now stands for (its id is an alias)."""
-        try:
-            return self.store.get_story(story_id)
-        except NotFound:
-            target = self.store.story_alias_target(story_id)
-            if target is None:
-                raise
-            return self.store.get_story(target)
+        """The story, or the one a merged story's id now stands for (its id is an alias); an
+        alias is looked up before id prefixes, so an old id never resolves to a longer live one."""
+        return self.store.get_story(self.store.story_alias_target(story_id) or story_id)
 
     def brief(self, story_id: str) -> Brief:
         """The story's brief, rebuilt only when its articles changed since the last build."""

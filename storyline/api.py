@@ -24,6 +24,7 @@ from storyline.errors import InputError
 from storyline.ingest import OutletLines, estimate_items, read_inputs
 from storyline.models import Article, EnrichedArticle, Story
 from storyline.relate import Relater
+from storyline.relate.ids import carry_ids
 from storyline.settings import DEFAULT_SETTINGS, Settings
 from storyline.store import Store
 
@@ -325,9 +326,25 @@ class Storyline(StoreAccess, ChangeIngest):
         return stories
 
     def regroup(self) -> list[Story]:
-        """Forget the relate stage's state and stream every stored article again, in ingest order."""
+        """Forget the relate stage's state and stream every stored article again, in ingest order;
+        each rebuilt story takes back the id of the story whose founders it holds, and every id
+        published before still resolves (`storyline.relate.ids`)."""
         with self.store.transaction():
+            before = self.store.list_stories()
+            known = self.store.story_id_state()
+            times = {s.id: (*self.store.story_times(s.id), frozenset(s.article_ids)) for s in before}
             self.store.clear_relate()
             self.store.replace_stories([])
         self.relate()
+        with self.store.transaction():
+            order = {a: i for i, a in enumerate(self.store.article_ids())}
+            after = {s.id: s.article_ids for s in self.store.list_stories()}
+            carry = carry_ids(
+                {s.id: s.article_ids for s in before},
+                {sid: founders for sid, (_, founders) in known.items()},
+                {sid: target for sid, (target, _) in known.items() if target},
+                after,
+                lambda a: order.get(a, len(order)),
+            )
+            self.store.rename_stories(carry.renames, carry.aliases, carry.founders, times)
         return self.store.list_stories()

@@ -199,6 +199,9 @@ class Story(Record):
     article_events: dict[str, ArticleEventJSON] = field(default_factory=dict)
     """Per article, the event it reports (`storyline.lead_event`); tells apart meetings of one
     linked story family."""
+    title_span: Span | None = None
+    """Where ``title`` was taken from when it was made from an article's lead (the article had no
+    headline); None when it is an article's own headline (`storyline.relate.titles`)."""
 
 
 @dataclass

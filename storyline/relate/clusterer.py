@@ -11,10 +11,10 @@ best story when that score clears ``Settings.story_similarity_threshold`` and th
 window (``Settings.story_window_days``) admits the article's day; articles without a day are
 admitted anywhere. Then the story it joined is *merged* with any candidate story whose members
 it now matches at the same threshold: this repairs a story split in two because its first
-articles arrived before the ones that bridge them (the larger story, then the older id, keeps
-its id; the other is left as an alias). Candidate stories above the link threshold that it does
-not join become *linked* stories: related events, such as the same talks a week earlier
-elsewhere. Every threshold is learnt on ECB+ train by ``scripts/learn_story_model.py``.
+articles arrived before the ones that bridge them (the older story keeps its id, so a
+published id keeps naming its event; the other is left as an alias). Candidate stories above
+the link threshold that it does not join become *linked* stories: related events, such as the
+same talks a week earlier elsewhere. Every threshold is learnt on ECB+ train by ``scripts/learn_story_model.py``.
 """
 
 from __future__ import annotations
@@ -140,7 +140,9 @@ class StoryClusterer:
                 continue
             if other.id in story.apart or story.id in other.apart or self.scorer.linkage(story, other, cache) < self.threshold:
                 continue
-            keep, drop = (story, other) if (len(story.article_ids), other.id) >= (len(other.article_ids), story.id) else (other, story)
+            # The older id survives, so a published id keeps naming its event; the other becomes an alias.
+            arrival = self.index.arrival
+            keep, drop = (story, other) if (story.age(arrival), story.id) <= (other.age(arrival), other.id) else (other, story)
             keep.absorb(drop)
             for sid in list(keep.linked):
                 linked = self.profiles.get(sid)
@@ -178,7 +180,7 @@ class StoryClusterer:
             new = False
         else:
             score, story_id = (scored[0][0] if scored else 0.0), story_id_for(sig.id)
-            story = StoryProfile(id=story_id)
+            story = StoryProfile(id=story_id, born=len(self.index))
             self.profiles.put(story)
             new = True
         story.add(sig.id, sig.day, lede)

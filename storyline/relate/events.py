@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from storyline.models import ArticleEventJSON, EnrichedArticle, Story
+from storyline.models import ArticleEventJSON, EnrichedArticle, Span, Story
 from storyline.relate.evidence import lede_end
 from storyline.relate.profile import StoryProfile
 from storyline.text import PLACE_LABELS
@@ -45,14 +45,22 @@ def _story_event(profile_event: Mapping[str, Any]) -> ArticleEventJSON:
     return cast(ArticleEventJSON, {key: profile_event[key] for key in _STORY_EVENT_KEYS if key in profile_event})
 
 
-def to_story(profile: StoryProfile, titles: dict[str, str | None], published: dict[str, datetime | None]) -> Story:
-    """The `Story` record of a profile."""
+def to_story(
+    profile: StoryProfile,
+    titles: dict[str, str | None],
+    published: dict[str, datetime | None],
+    chosen: tuple[str | None, Span | None] = (None, None),
+) -> Story:
+    """The `Story` record of a profile; its title is ``chosen`` (`storyline.relate.titles.story_title`)
+    when there is one, else its first member's headline."""
+    title, title_span = chosen if chosen[0] else (next((titles[a] for a in profile.article_ids if titles.get(a)), None), None)
     dates = [published[a] for a in profile.article_ids if published.get(a)]
     places = sorted(profile.places, key=lambda p: -profile.places[p])
     return Story(
         id=profile.id,
         article_ids=list(profile.article_ids),
-        title=next((titles[a] for a in profile.article_ids if titles.get(a)), None),
+        title=title,
+        title_span=title_span,
         first_seen=min(dates) if dates else None,  # type: ignore[type-var]
         last_seen=max(dates) if dates else None,  # type: ignore[type-var]
         linked_story_ids=list(profile.linked),

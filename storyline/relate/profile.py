@@ -10,7 +10,7 @@ from it (`storyline.relate.events.to_story`). Story ids derive from the story's 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -52,6 +52,23 @@ class StoryProfile:
     """Set when this story was merged into another: its id is then an alias of that story's."""
     apart: list[str] = field(default_factory=list)
     """Stories a regroup told apart from this one: a sampled linkage does not merge them back."""
+    founders: list[str] = field(default_factory=list)
+    """The members the story had when it was first published (empty until then): the event its id names."""
+    absorbed: list[str] = field(default_factory=list)
+    """Ids merged into this story (directly or through one merged before): a regroup that finds
+    one's founders apart again gives its id back to them."""
+    born: int = -1
+    """Articles related before this story was started (its age, for a merge); -1 in older stores."""
+    headline: dict[str, Any] = field(default_factory=dict)
+    """The title last chosen (`storyline.relate.titles.story_title`): ``of`` (the candidates it
+    was chosen among), ``title`` and ``span`` (a `Span` dict when made from a lead)."""
+
+    def age(self, arrival: Callable[[str, int], int]) -> int:
+        """When the story started, in articles related before it: `born`, or for a profile saved
+        before `born` was kept, its earliest member's arrival (``arrival(article_id, default)``)."""
+        if self.born >= 0:
+            return self.born
+        return min((arrival(a, 1 << 62) for a in self.founders or self.article_ids), default=1 << 62)
 
     def remember(self, article_id: str, ev: Evidence) -> None:
         """Keep ``ev`` in the member sample: the first half stays, the latest fill the rest."""
@@ -79,6 +96,8 @@ class StoryProfile:
         self.apart = [sid for sid in dict.fromkeys(self.apart + other.apart) if sid != self.id]
         other.article_ids, other.places, other.members, other.article_events = [], {}, {}, {}
         other.linked, other.merged_into = [], self.id
+        self.absorbed = [sid for sid in dict.fromkeys([*self.absorbed, other.id, *other.absorbed]) if sid != self.id]
+        other.absorbed = []
 
     def add(self, article_id: str, day: date | None, lede_places: Mapping[str, int]) -> None:
         self.article_ids.append(article_id)
@@ -150,15 +169,27 @@ class Profiles:
         """Mark profiles to be written back on the next `flush`."""
         self._changed.update(story_ids)
 
-    def alive(self, story_id: str) -> bool:
-        """Is ``story_id`` a story of its own with articles (not an alias, not emptied)?"""
-        found = self._cache.get(story_id) or (StoryProfile.from_json(d) if (d := self.state.get_story_profile(story_id)) else None)
-        return found is not None and found.merged_into is None and bool(found.article_ids)
+    def own(self, story_id: str) -> StoryProfile | None:
+        """The profile kept under ``story_id`` itself, an alias's included (no alias followed)."""
+        if story_id not in self._cache:
+            data = self.state.get_story_profile(story_id)
+            if data is None:
+                return None
+            self._cache[story_id] = StoryProfile.from_json(data)
+        return self._cache[story_id]
+
+    def known(self, story_id: str) -> bool:
+        """Has ``story_id`` ever named a story (alive, emptied or an alias)?"""
+        return story_id in self._cache or self.state.get_story_profile(story_id) is not None
 
     def flush(self) -> None:
-        """Write the changed profiles back to the state."""
+        """Write the changed profiles back to the state: a story written for the first time is
+        published now, and its members become its founders."""
         for story_id in sorted(self._changed):
-            self.state.save_story_profile(story_id, self._cache[story_id].as_json())
+            profile = self._cache[story_id]
+            if not profile.founders and profile.merged_into is None:
+                profile.founders = list(profile.article_ids)
+            self.state.save_story_profile(story_id, profile.as_json())
         self._changed.clear()
         # Least recently used profiles go once they are saved: memory stays flat as stories accrue.
         while len(self._cache) > MAX_CACHED_PROFILES:

@@ -12,10 +12,13 @@ neighbourhood. Every article keeps the log-odds of its k nearest articles compar
 ``Settings.story_contrast`` times the mean of the two articles' k-th best, floored at even odds
 so a sparse neighbourhood never lowers the bar. Reports of one event are closer to each other
 than to their usual neighbours; that, not absolute similarity, tells look-alike events apart
-(local scaling, Zelnik-Manor & Perona 2004; CSLS, Conneau et al. 2018). Each regrouped part
-keeps the id of the story it shares most articles with; a story left without a part becomes an
-alias of the part that took most of its articles; the parts are linked and kept apart from
-sampled merges.
+(local scaling, Zelnik-Manor & Perona 2004; CSLS, Conneau et al. 2018).
+
+Ids stay with the event they were published for: a story's id goes to the part holding most of
+its *founders* (its members when first published, `StoryProfile.founders`), not to the largest
+part, so six later reports of a look-alike event that joined a story and outnumber its founders
+never take its id; when two stories' founders end in one part, the older id stays and the other
+becomes its alias (`_name_parts`). The parts are linked and kept apart from sampled merges.
 """
 
 from __future__ import annotations
@@ -82,20 +85,14 @@ class Regrouper:
         for article_id, label in zip(ids, labels, strict=True):
             parts.setdefault(label, []).append(article_id)
         before = {g.id: set(g.article_ids) for g in group}
-        # Each part keeps the id of the story it shares most articles with (greedy, largest first).
-        overlaps = sorted(
-            ((len(before[g] & set(members)), -self.index.arrival(members[0], 0), label, g) for label, members in parts.items() for g in before),
-            reverse=True,
-        )
-        named: dict[int, str] = {}
-        for count, _, label, sid in overlaps:
-            if count and label not in named and sid not in named.values():
-                named[label] = sid
-        taken = {g.id for g in group}
-        for label, members in parts.items():
-            if label not in named:
-                named[label] = self._fresh_id(members, taken)
-                taken.add(named[label])
+        # Stories merged into the group earlier, by their founders: their ids come back when a
+        # part holds most of their founders and no live story's id is there.
+        aliases = [
+            alias
+            for sid in dict.fromkeys(x for g in group for x in g.absorbed)
+            if (alias := self.profiles.own(sid)) is not None and alias.merged_into is not None and any(a in owner for a in alias.founders)
+        ]
+        named, home = self._name_parts(group, aliases, parts)
         if all(set(parts[label]) == before.get(sid) for label, sid in named.items()):
             return [], []
         outside: dict[str, list[str]] = {}  # links to stories beyond the group, by article
@@ -105,19 +102,26 @@ class Regrouper:
                 if target is not None and target.id not in before:
                     for a in g.article_ids:
                         outside.setdefault(a, []).append(target.id)
-        by_id = {g.id: g for g in group}
+        by_id = {c.id: c for c in (*group, *aliases)}
         new_ids = set(named.values())
         gone = [g.id for g in group if g.id not in new_ids]
+        # Where each id merged away now leads: the part holding most of its founders.
+        absorbed: dict[str, list[str]] = {sid: [] for sid in new_ids}
+        claimed = {a.id for a in aliases}
+        for g in group:
+            absorbed[named[home[g.id]]] += [x for x in g.absorbed if x not in claimed]
+        for sid in (*gone, *(a.id for a in aliases if a.id not in new_ids)):
+            absorbed[named[home[sid]]].append(sid)
         for label, sid in named.items():
-            part = by_id.get(sid) or StoryProfile(id=sid)
+            part = by_id.get(sid) or StoryProfile(id=sid, born=len(self.index))
             self.profiles.put(part)
             _refill(part, parts[label], events, evs)
             part.linked = list(dict.fromkeys(x for a in parts[label] for x in outside.get(a, [])))
-        for sid in gone:
-            holder = max(named, key=lambda label: len(before[sid] & set(parts[label])))
+            part.absorbed = [x for x in dict.fromkeys(absorbed[sid]) if x != sid]
+        for sid in (*gone, *(a.id for a in aliases if a.id not in new_ids)):
             dropped = by_id[sid]
             dropped.empty()
-            dropped.linked, dropped.apart, dropped.merged_into = [], [], named[holder]
+            dropped.linked, dropped.apart, dropped.absorbed, dropped.merged_into = [], [], [], named[home[sid]]
             self.profiles.changed(sid)
         # The parts of one neighbourhood are related events: linked, and kept apart.
         family = list(named.values())
@@ -137,11 +141,41 @@ class Regrouper:
         changed = [sid for label, sid in named.items() if set(parts[label]) != before.get(sid)]
         return changed, gone
 
+    def _name_parts(
+        self, group: Sequence[StoryProfile], aliases: Sequence[StoryProfile], parts: Mapping[int, list[str]]
+    ) -> tuple[dict[int, str], dict[str, int]]:
+        """Which part keeps which story's id, and each story's *home*, the part holding most of its
+        founders (the members it had when first published; its members before the regroup when it
+        was not published yet or none of its founders is in the group), ties to the part holding
+        the earliest of them. Oldest story first, each story keeps its id in its home unless an
+        older story's id is there already: then its id becomes an alias of that one (as in a
+        merge). Then ``aliases`` (ids merged into the group before) take back the parts no live
+        story calls home, oldest first. Parts no story calls home get fresh ids."""
+        label_of = {a: label for label, members in parts.items() for a in members}
+        home: dict[str, int] = {}
+        named: dict[int, str] = {}
+        by_age = lambda g: (g.age(self.index.arrival), g.id)  # noqa: E731
+        for story in [*sorted(group, key=by_age), *sorted(aliases, key=by_age)]:
+            voters = [a for a in story.founders if a in label_of] or story.article_ids
+            votes: dict[int, tuple[int, int]] = {}
+            for article_id in voters:  # (founders held, minus the arrival of the earliest of them)
+                count, earliest = votes.get(label_of[article_id], (0, -(1 << 62)))
+                votes[label_of[article_id]] = (count + 1, max(earliest, -self.index.arrival(article_id)))
+            home[story.id] = max(votes, key=lambda label: votes[label], default=min(parts))
+            named.setdefault(home[story.id], story.id)
+        taken = {g.id for g in group}
+        for label, members in parts.items():
+            if label not in named:
+                named[label] = self._fresh_id(members, taken)
+                taken.add(named[label])
+        return named, home
+
     def _fresh_id(self, members: Sequence[str], taken: set[str]) -> str:
-        """An id for a part split off by a regroup: its first article's, unless taken."""
+        """An id for a part split off by a regroup: its first article's, unless taken or ever used
+        (an alias keeps naming the story it was merged into)."""
         first = story_id_for(members[0])
         candidates = itertools.chain((story_id_for(a) for a in members), (f"{first}-{n}" for n in itertools.count(2)))
-        return next(c for c in candidates if c not in taken and not self.profiles.alive(c))
+        return next(c for c in candidates if c not in taken and not self.profiles.known(c))
 
     def cluster(self, ids: list[str], evs: Mapping[str, Evidence], days: list[str | None], cache: WeighedCache) -> list[int]:
         """Average linkage over contrasted same-event probabilities, cut at the regroup threshold;
@@ -174,4 +208,3 @@ def _refill(part: StoryProfile, members: list[str], events: Mapping[str, dict[st
         part.add(article_id, date.fromisoformat(event["day"]) if event.get("day") else None, event.get("lede_places") or {})
         part.remember(article_id, evs[article_id])
         part.article_events[article_id] = event
-

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from storyline.models import EnrichedArticle, Relation, Story
+from storyline.models import EnrichedArticle, Relation, Span, Story
 from storyline.relate.clusterer import StoryClusterer
 from storyline.relate.derivation import derivation
 from storyline.relate.duplicates import NearDuplicates, minhash, minhash_bytes
 from storyline.relate.events import to_story
+from storyline.relate.profile import StoryProfile
 from storyline.relate.state import RelateState
+from storyline.relate.titles import MAX_TITLE_CANDIDATES, story_title
 from storyline.settings import Settings
 
 __all__ = ["Relater", "MAX_DERIVATION_CHECKS"]
@@ -83,6 +85,31 @@ class Relater:
                     profile,
                     {a: title for a, (title, _) in headers.items()},
                     {a: published for a, (_, published) in headers.items()},
+                    self._title(profile, by_id, relations),
                 )
             )
+        self.clusterer.flush()  # the titles chosen are kept with the profiles
         return stories, relations
+
+    def _title(self, profile: StoryProfile, batch: dict[str, EnrichedArticle], relations: Sequence[Relation]) -> tuple[str | None, Span | None]:
+        """The story's title (`storyline.relate.titles`), chosen again only when its first members changed."""
+        candidates = profile.article_ids[:MAX_TITLE_CANDIDATES]
+        kept = profile.headline
+        if kept.get("of") != candidates:
+            missing = [a for a in candidates if a not in batch]
+            fetched = {r.article.id: r for r in self.fetch(missing)} if missing else {}
+            records = [batch.get(a) or fetched[a] for a in candidates if a in batch or a in fetched]
+            chosen = set(candidates)
+            related = {(r.article_id, r.other_id) for r in relations if r.article_id in chosen and r.other_id in chosen}
+            related |= self._near_copies(candidates)
+            places = [profile.article_events.get(r.article.id, {}).get("place") for r in records]
+            title, span = story_title(records, related, places)
+            kept = profile.headline = {"of": candidates, "title": title, "span": span.as_dict() if span else None}
+            self.clusterer.profiles.changed(profile.id)
+        return kept.get("title"), Span.from_dict(kept["span"]) if kept.get("span") else None
+
+    def _near_copies(self, article_ids: Sequence[str]) -> set[tuple[str, str]]:
+        """Pairs of ``article_ids`` whose MinHashes say near-duplicate (one rewrite family)."""
+        found = self.duplicates.minhashes
+        ids = [a for a in article_ids if a in found]
+        return {(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :] if found[a].jaccard(found[b]) >= self.duplicates.threshold}

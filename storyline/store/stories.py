@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -150,6 +150,63 @@ class StoryTables(StorePart):
                 return current if current != story_id else None
             current = row[0]
         return None
+
+    def story_id_state(self) -> dict[str, tuple[str | None, list[str]]]:
+        """Every story id the relate state knows: id -> (the id it was merged into, its founders)."""
+        rows = self.db.execute("SELECT story_id, json_extract(profile, '$.merged_into'), json_extract(profile, '$.founders') FROM relate_stories")
+        return {r[0]: (r[1], json.loads(r[2]) if r[2] else []) for r in rows}
+
+    def rename_stories(
+        self,
+        renames: Mapping[str, str],
+        aliases: Mapping[str, str],
+        founders: Mapping[str, list[str]],
+        times: Mapping[str, tuple[str | None, str | None, frozenset[str]]],
+    ) -> None:
+        """Give stories the ids ``renames`` says, everywhere they appear (stories, links, the relate
+        state); keep each of ``aliases`` (old id -> id) resolving, set the stories' ``founders``,
+        and give back each id's (created_at, updated_at) from ``times`` (updated_at only when its
+        articles are the same). `Storyline.regroup` uses it to keep ids across a rebuild."""
+
+        def swap(story_id: str) -> str:
+            return renames.get(story_id, story_id)
+
+        profiles = {r[0]: json.loads(r[1]) for r in self.db.execute("SELECT story_id, profile FROM relate_stories")}
+        live = {swap(sid) for sid, p in profiles.items() if not p.get("merged_into")}
+        kept: dict[str, dict[str, Any]] = {}
+        for sid, profile in profiles.items():
+            if profile.get("merged_into"):
+                if sid in live or sid in aliases:
+                    continue  # an id the rebuild merged away that names a story again, or an old alias
+                profile["merged_into"] = swap(profile["merged_into"])
+            profile["id"] = swap(sid)
+            for key in ("linked", "apart", "absorbed"):
+                profile[key] = [swap(x) for x in profile.get(key) or []]
+            if profile["id"] in founders:
+                profile["founders"] = founders[profile["id"]]
+            kept[profile["id"]] = profile
+        for alias, target in aliases.items():
+            kept[alias] = {"id": alias, "article_ids": [], "merged_into": target}
+        self.db.execute("DELETE FROM relate_stories")
+        self.db.executemany(
+            "INSERT INTO relate_stories (story_id, profile) VALUES (?, ?)",
+            [(sid, json.dumps(p, ensure_ascii=False, separators=(",", ":"))) for sid, p in kept.items()],
+        )
+        moved = [(swap(sid), aid) for aid, sid in self.db.execute("SELECT article_id, story_id FROM relate_articles") if sid in renames]
+        self.db.executemany("UPDATE relate_articles SET story_id = ? WHERE article_id = ?", moved)
+        stories = self.list_stories()
+        self.db.execute("DELETE FROM story_articles")
+        self.db.execute("DELETE FROM stories")
+        for story in stories:
+            story.id = swap(story.id)
+            story.linked_story_ids = [swap(x) for x in story.linked_story_ids]
+            self.save_story(story)
+            if story.id in times:
+                created, updated, members = times[story.id]
+                if created:
+                    self.db.execute("UPDATE stories SET created_at = ? WHERE id = ?", (created, story.id))
+                if updated and members == frozenset(story.article_ids):
+                    self.db.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (updated, story.id))
 
     def save_relation(self, relation: Relation) -> None:
         self.db.execute(

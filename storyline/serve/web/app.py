@@ -12,11 +12,12 @@ from collections.abc import Callable
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from urllib.parse import quote
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -95,7 +96,18 @@ class Pages:
         ctx = self.call(views.story_list, q=q, outlet=outlet, sort=sort, order=order, limit=limit, offset=offset)
         return self.render("index.html", page=ctx, api_url="/api/stories")
 
-    def story(self, story_id: str) -> HTMLResponse:
+    def moved(self, request: Request, story_id: str, base: str) -> Response | None:
+        """A permanent redirect when ``story_id`` was merged into another story (it is now an alias
+        of that story's id), so bookmarks and feed links to an old id keep working."""
+        current: str | None = self.call(lambda sl: sl.story_alias(story_id))
+        if current is None:
+            return None
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"{base}/{quote(current, safe='')}{query}", status_code=308)
+
+    def story(self, request: Request, story_id: str) -> Response:
+        if (redirect := self.moved(request, story_id, "/stories")) is not None:
+            return redirect
         return self.render("story.html", page=self.call(views.story_page, story_id))
 
     def article(self, article_id: str, hl: str | None = None) -> HTMLResponse:
@@ -148,8 +160,11 @@ class Pages:
         """Watchlist alerts not looked at yet (new stories, quotes, discrepancies); each is returned once."""
         return self.call(views.alerts_page, take=not peek)
 
-    def api_story(self, story_id: str) -> JSONResponse:
-        """The story's brief, exactly as ``storyline export --format json`` writes it."""
+    def api_story(self, request: Request, story_id: str) -> Response:
+        """The story's brief, exactly as ``storyline export --format json`` writes it; a story id
+        merged into another redirects (308) to that story's."""
+        if (redirect := self.moved(request, story_id, "/api/stories")) is not None:
+            return redirect
         brief = self.call(lambda sl: sl.brief(story_id))
         return JSONResponse(brief.as_dict())
 
@@ -185,7 +200,7 @@ class Route:
     ``path`` and the JSON at ``api_path`` with its response model (in the OpenAPI document)."""
 
     path: str | None
-    page: Callable[..., HTMLResponse] | None
+    page: Callable[..., Response] | None
     api_path: str | None
     api: Callable[..., Any] | None
     model: Any = None
