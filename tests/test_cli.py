@@ -1,9 +1,15 @@
 import json
+import sqlite3
 from pathlib import Path
 
-from storyline.cli import cli
+import pytest
+from click.testing import CliRunner
 
-from tests.conftest import SEEDS
+from storyline import Storyline
+from storyline.cli import cli
+from storyline.errors import StorylineError
+
+from tests.conftest import SEEDS, seed_path
 
 
 def _invoke(runner, db, *args, **kwargs):
@@ -150,3 +156,85 @@ def test_exported_articles_whose_learnt_furniture_was_removed_ingest_back_as_the
     exported = tmp_path / "export.jsonl"
     exported.write_text(_invoke(runner, db, "articles", "--format", "jsonl").output, encoding="utf-8")
     assert "0 ingested, 6 duplicates, 0 failed" in _invoke(runner, db, "ingest", str(exported)).output
+
+
+# --- the error boundary and untrusted text on the terminal (issue 23) ------------------------
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m"
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory) -> Path:
+    """Seed 000 under a title, outlet and text carrying terminal escapes (window title, clear screen)."""
+    folder = tmp_path_factory.mktemp("hostile")
+    text = seed_path("000").read_text(encoding="utf-8")
+    first_stop = text.index(". ") + 2
+    record = {
+        "title": f"Peace talks{ESCAPES} resume",
+        "outlet": f"Evil{ESCAPES} Gazette",
+        "url": "javascript:alert(1)",
+        "text": text[:first_stop] + ESCAPES + text[first_stop:],
+    }
+    source = folder / "hostile.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    db = folder / "hostile.db"
+    result = CliRunner().invoke(cli, ["--db", str(db), "ingest", "-q", str(source)])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def test_terminal_escapes_in_articles_never_reach_the_terminal(runner, hostile_db):
+    story_id = json.loads(_invoke(runner, hostile_db, "stories", "--format", "json").output)[0]["id"]
+    article_id = json.loads(_invoke(runner, hostile_db, "articles", "--format", "json").output)[0]["id"]
+    for args in (["stories"], ["articles"], ["show", story_id], ["articles", "--show-removed", article_id]):
+        out = _invoke(runner, hostile_db, *args).output
+        assert not any(c in out for c in "\x1b\x07\x9b"), (args, out)
+    listed = _invoke(runner, hostile_db, "stories").output
+    assert "Peace" in listed and "resume" in listed and "pwned" not in listed  # the text stays, the escapes' payload goes
+    markdown = _invoke(runner, hostile_db, "export", story_id, "--format", "markdown").output
+    assert "<javascript" not in markdown and "link not shown: javascript" in markdown
+
+
+@pytest.mark.parametrize("since", ["0001-01-01T00:00+14:00", "yesterday"])
+def test_a_bad_since_is_one_line_and_status_2(runner, hostile_db, since):
+    result = runner.invoke(cli, ["--db", str(hostile_db), "stories", "--since", since])
+    assert result.exit_code == 2 and not isinstance(result.exception, (OverflowError, ValueError))
+    assert "Traceback" not in result.output and ("out of range" in result.output or "not an ISO time" in result.output)
+
+
+class StoreFullForTest(StorylineError):
+    exit_code = 75
+
+
+@pytest.mark.parametrize(
+    ("failure", "status", "message"),
+    [
+        (KeyboardInterrupt(), 130, "interrupted"),
+        (sqlite3.OperationalError("database or disk is full"), 1, "store: database or disk is full"),
+        (StoreFullForTest("the disk holding the store is full"), 75, "the disk holding the store is full"),
+        (PermissionError(13, "Permission denied", "x.db"), 1, "Permission denied"),
+    ],
+)
+@pytest.mark.parametrize("command", [["stories"], ["watchlist", "list"], ["alerts"]])
+def test_every_command_turns_a_failure_into_one_line_and_a_status(runner, hostile_db, monkeypatch, failure, status, message, command):
+    def fail(*args, **kwargs):
+        raise failure
+
+    for name in ("stories", "watchlist", "alerts"):
+        monkeypatch.setattr(Storyline, name, fail)
+    result = runner.invoke(cli, ["--db", str(hostile_db), *command])
+    assert result.exit_code == status, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.output
+
+
+def test_serving_beyond_loopback_warns(runner, hostile_db, monkeypatch):
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    wide = runner.invoke(cli, ["--db", str(hostile_db), "serve", "--host", "0.0.0.0"])
+    assert wide.exit_code == 0 and "warning: serving on 0.0.0.0" in wide.stderr and "--base-url" in wide.stderr
+    local = runner.invoke(cli, ["--db", str(hostile_db), "serve"])
+    assert local.exit_code == 0 and "warning" not in local.stderr
+    bad = runner.invoke(cli, ["--db", str(hostile_db), "serve", "--base-url", "javascript:alert(1)"])
+    assert bad.exit_code == 2 and "base URL" in bad.output

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -115,3 +117,57 @@ def test_bad_inputs_leave_the_store_alone_and_the_batch_goes_on(seeds_db, tmp_pa
     assert "0 ingested, 5 duplicates, 3 failed" in result.output
     assert "Traceback" not in result.output
     assert runner.invoke(cli, ["--db", str(db), "articles", "--format", "json"]).output == before
+
+
+# --- DNS rebinding: fetch connects to the address it checked (issue 23) ----------------------
+
+PUBLIC_A, PUBLIC_B = "93.184.215.14", "93.184.215.15"
+
+
+@pytest.fixture()
+def internet(local_server, monkeypatch):
+    """A fake DNS (each name answers its list in turn, the last one from then on) and a fake
+    network where every public address is served by the local test server; records each
+    connection's address."""
+    answers: dict[str, list[str]] = {}
+    lookups: list[str] = []
+    connected: list[str] = []
+    real_connect = socket.create_connection
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host[0].isdigit():  # an address already: nothing to look up
+            address = host
+        else:
+            lookups.append(host)
+            queue = answers[host]
+            address = queue.pop(0) if len(queue) > 1 else queue[0]
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    def create_connection(address, *args, **kwargs):
+        connected.append(address[0])
+        host = "127.0.0.1" if address[0] in (PUBLIC_A, PUBLIC_B) else address[0]
+        return real_connect((host, address[1]), *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    port = urlsplit(local_server).port
+    return {"answers": answers, "lookups": lookups, "connected": connected, "port": port}
+
+
+def test_a_name_that_rebinds_to_loopback_after_the_check_is_never_reached(internet):
+    internet["answers"]["news.example"] = [PUBLIC_A, "127.0.0.1"]
+    got = fetch(f"http://news.example:{internet['port']}/bbc.html", Settings())
+    assert b"Obama" in got.data
+    assert internet["connected"] == [PUBLIC_A]  # the checked address, not a second lookup's
+    assert internet["lookups"] == ["news.example"]
+
+
+def test_every_redirect_hop_connects_to_the_address_it_checked(internet):
+    port = internet["port"]
+    internet["answers"].update({"news.example": [PUBLIC_A], "cdn.example": [PUBLIC_B, "127.0.0.1"], "intranet.example": ["10.0.0.5"]})
+    got = fetch(f"http://news.example:{port}/redirect-to/http://cdn.example:{port}/bbc.html", Settings())
+    assert b"Obama" in got.data and internet["connected"] == [PUBLIC_A, PUBLIC_B]
+    internet["connected"].clear()
+    with pytest.raises(InputError, match="refused: intranet.example .*10.0.0.5.*--allow-private"):
+        fetch(f"http://news.example:{port}/redirect-to/http://intranet.example:{port}/bbc.html", Settings())
+    assert internet["connected"] == [PUBLIC_A]
