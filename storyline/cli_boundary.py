@@ -10,6 +10,9 @@ Every command runs inside `StorylineGroup.invoke`, so no command needs its own `
 - an SQLite error no layer below turned into a `StorylineError` (disk full, a locked or
   damaged file) and any other operating-system error print the library's message on one line;
 - a closed pipe (``storyline articles --format jsonl | head``) ends quietly.
+
+``storyline/__main__.py`` (the ``storyline`` script and ``python -m storyline``) loads the
+commands under the same rule: a Ctrl+C while spaCy and scikit-learn load is ``interrupted`` too.
 """
 
 from __future__ import annotations

@@ -1,5 +1,10 @@
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -238,3 +243,21 @@ def test_serving_beyond_loopback_warns(runner, hostile_db, monkeypatch):
     assert local.exit_code == 0 and "warning" not in local.stderr
     bad = runner.invoke(cli, ["--db", str(hostile_db), "serve", "--base-url", "javascript:alert(1)"])
     assert bad.exit_code == 2 and "base URL" in bad.output
+
+
+@pytest.mark.parametrize("delay", [0.4, 1.5])
+def test_ctrl_c_while_starting_or_ingesting_is_one_line_and_130(tmp_path, delay):
+    """Ctrl+C while the commands load (spaCy, scikit-learn) or early in the ingest."""
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "storyline", "--db", str(tmp_path / "c.db"), "ingest", str(SEEDS)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err and len(err.strip().splitlines()) <= 1, err
+    assert proc.returncode in (130, 0), err  # 0: the ingest had already finished
