@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.cells import cell_len
 
 from storyline import Storyline
 from storyline.cli import cli
@@ -196,6 +197,7 @@ def test_terminal_escapes_in_articles_never_reach_the_terminal(runner, hostile_d
         assert not any(c in out for c in "\x1b\x07\x9b"), (args, out)
     listed = _invoke(runner, hostile_db, "stories").output
     assert "Peace" in listed and "resume" in listed and "pwned" not in listed  # the text stays, the escapes' payload goes
+    assert len({cell_len(line) for line in listed.splitlines() if "│" in line}) == 1  # columns measured on the cleaned text
     markdown = _invoke(runner, hostile_db, "export", story_id, "--format", "markdown").output
     assert "<javascript" not in markdown and "link not shown: javascript" in markdown
 

@@ -59,9 +59,16 @@ class _Sanitised:
 
 
 class SafeTerminal(RenderHook):
-    """A render hook: whatever the console prints (text, tables, briefs) is written through `terminal_safe`."""
+    """A render hook: whatever the console prints (text, tables, briefs) is written through `terminal_safe`.
+
+    Text and table cells are cleaned before layout too, so columns are measured on what is shown."""
 
     def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        for renderable in renderables:
+            cells = [cell for column in renderable.columns for cell in column.cells] if isinstance(renderable, Table) else [renderable]
+            for cell in cells:
+                if isinstance(cell, Text) and terminal_safe(cell.plain) != cell.plain:
+                    cell.plain = terminal_safe(cell.plain)  # styles on the removed characters' neighbours may shift
         return [r if isinstance(r, _Sanitised) else _Sanitised(r) for r in renderables]
 
 
