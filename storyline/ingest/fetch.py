@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -125,12 +126,12 @@ class CheckedBackend(httpcore.NetworkBackend):
 class CheckedTransport(httpx.HTTPTransport):
     """httpx's transport over a `CheckedBackend` connection pool (same TLS settings as httpx's default)."""
 
-    def __init__(self, settings: Settings, resolve: Resolver | None = None) -> None:
+    def __init__(self, settings: Settings, resolve: Resolver | None = None, verify: ssl.SSLContext | None = None) -> None:
         super().__init__(trust_env=False)
         # httpx builds its pool without a way to pass the backend: the same pool, with ours.
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's defaults
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=verify or httpx.create_ssl_context(trust_env=False),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
@@ -138,14 +139,15 @@ class CheckedTransport(httpx.HTTPTransport):
         )
 
 
-def safe_client(settings: Settings, *, resolve: Resolver | None = None, **options: Any) -> httpx.Client:
+def safe_client(settings: Settings, *, resolve: Resolver | None = None, verify: ssl.SSLContext | None = None, **options: Any) -> httpx.Client:
     """An httpx client that connects only to checked addresses (see `CheckedBackend`), with
-    Storyline's timeouts and User-Agent; ``options`` go to `httpx.Client`. Proxies from the
-    environment are not used: through a proxy the address Storyline checks is not the one reached."""
+    Storyline's timeouts and User-Agent; ``verify``: the TLS context (default: httpx's, with
+    certifi's roots); ``options`` go to `httpx.Client`. Proxies from the environment are not used:
+    through a proxy the address Storyline checks is not the one reached."""
     options.setdefault("timeout", httpx.Timeout(settings.http_read_timeout, connect=settings.http_connect_timeout))
     options.setdefault("headers", {"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"})
     options.setdefault("follow_redirects", False)
-    return httpx.Client(transport=CheckedTransport(settings, resolve), trust_env=False, **options)
+    return httpx.Client(transport=CheckedTransport(settings, resolve, verify), trust_env=False, **options)
 
 
 def fetch(url: str, settings: Settings, *, client: httpx.Client | None = None, headers: dict[str, str] | None = None) -> Fetched:

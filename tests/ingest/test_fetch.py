@@ -11,7 +11,7 @@ import pytest
 from storyline.cli import cli
 from storyline.errors import InputError
 from storyline.ingest import read_inputs
-from storyline.ingest.fetch import check_address, fetch
+from storyline.ingest.fetch import check_address, fetch, safe_client
 from storyline.settings import Settings
 from tests.conftest import SEEDS, seed_path
 from tests.ingest.conftest import BBC_PAGE, FEEDS, WARCS, fundus_expected
@@ -171,3 +171,53 @@ def test_every_redirect_hop_connects_to_the_address_it_checked(internet):
     with pytest.raises(InputError, match="refused: intranet.example .*10.0.0.5.*--allow-private"):
         fetch(f"http://news.example:{port}/redirect-to/http://intranet.example:{port}/bbc.html", Settings())
     assert internet["connected"] == [PUBLIC_A]
+
+
+@pytest.fixture()
+def tls_server(tmp_path):
+    """An HTTPS server on 127.0.0.1 whose self-signed certificate names news.example only."""
+    import http.server
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=news.example",
+         "-addext", "subjectAltName=DNS:news.example", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            body = f"<html><body><p>Served to host {self.headers['Host']}.</p></body></html>".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1], ssl.create_default_context(cafile=str(cert))
+    server.shutdown()
+
+
+def test_tls_is_verified_against_the_name_while_connecting_to_the_checked_address(internet, tls_server):
+    port, trusted = tls_server
+    internet["answers"].update({"news.example": [PUBLIC_A, "127.0.0.1"], "other.example": [PUBLIC_B]})
+    with safe_client(Settings(), verify=trusted) as client:
+        got = fetch(f"https://news.example:{port}/", Settings(), client=client)
+        assert f"Served to host news.example:{port}".encode() in got.data  # Host header and SNI: the name
+        assert internet["connected"] == [PUBLIC_A]
+        with pytest.raises(InputError, match="CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
+            fetch(f"https://other.example:{port}/", Settings(), client=client)  # same server, a name its certificate lacks
