@@ -2,7 +2,7 @@
 
     python scripts/snapshot_web.py STORE.db OUT.json [--build SEEDS_DIR]
 
-The store is copied first (pages build and cache briefs; ``/api/alerts`` marks alerts seen), so
+The store is copied first (pages build and cache briefs), so
 two runs over one store see the same data. Run it once per checkout and ``cmp`` the outputs:
 a refactor that changes nothing a reader sees leaves them byte-identical.
 """
@@ -24,7 +24,7 @@ from storyline.serve.web import create_app
 
 def paths(client: TestClient) -> list[str]:
     """Every page of the store: lists in each sort, each story, article, entity, some searches."""
-    out = ["/", "/api/openapi.json", "/alerts", "/api/alerts?peek=true", "/stories.atom", "/api/articles?limit=200"]
+    out = ["/", "/api/openapi.json", "/alerts", "/api/alerts?include_seen=true", "/stories.atom", "/api/articles?limit=200"]
     for sort in ("size", "first_seen", "last_seen", "title"):
         for order in ("asc", "desc"):
             out += [f"/?sort={sort}&order={order}", f"/api/stories?sort={sort}&order={order}"]

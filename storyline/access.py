@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from storyline.consolidate import BRIEF_BUILDER_VERSION, build_brief
+from storyline.dates import parse_time
 from storyline.errors import StorylineError
 from storyline.models import Article, Brief, EnrichedArticle, Relation, Story
 from storyline.settings import Settings
@@ -199,12 +200,14 @@ class StoreAccess:
 
     def story_changes(self, since: datetime | None = None, *, limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
         """(total, one page) of stories created or changed at or after ``since`` (naive: UTC), most
-        recent first: ``{"story": Story, "created_at": iso, "updated_at": iso}``."""
-        return self.store.story_changes(since, limit=limit, offset=offset)
+        recent first: ``{"story": Story, "created_at": iso, "updated_at": iso}``. A ``since`` outside
+        the calendar once in UTC is an `InvalidParameter`."""
+        return self.store.story_changes(parse_time(since) if since is not None else None, limit=limit, offset=offset)
 
     def all_story_changes(self, since: datetime) -> list[dict[str, Any]]:
         """Every story changed at or after ``since``, latest first (all pages of `story_changes`)."""
         found: list[dict[str, Any]] = []
+        since = parse_time(since)
         while True:
             total, page = self.store.story_changes(since, limit=500, offset=len(found))
             found.extend(page)
@@ -226,7 +229,7 @@ class StoreAccess:
     ) -> tuple[int, list[StoryListing]]:
         """(total, one page of stories): ``q`` filters titles, ``outlet`` members, ``since`` keeps
         the stories created or changed at or after it; ``sort`` is one of `STORY_SORTS` or ``updated_at``."""
-        since_iso = iso_utc(since) if since is not None else None
+        since_iso = iso_utc(parse_time(since)) if since is not None else None
         total, rows = self.store.story_rows(q=q, outlet=outlet, sort=sort, descending=descending, limit=limit, offset=offset, since=since_iso)
         return total, [StoryListing(**row) for row in rows]
 
@@ -283,10 +286,18 @@ class StoreAccess:
     def watchlist(self) -> list[dict[str, Any]]:
         return self.store.watchlist()
 
-    def alerts(self, *, mark_seen: bool = True) -> list[dict[str, Any]]:
-        """Alerts not looked at yet, oldest first; each is returned by one look only (``mark_seen``)."""
+    def alerts(self, *, mark_seen: bool = False) -> list[dict[str, Any]]:
+        """Alerts not acknowledged yet, oldest first. Looking marks nothing unless ``mark_seen``;
+        `acknowledge_alerts` marks the ones a reader has dealt with."""
+        if not mark_seen:
+            return self.store.take_alerts(mark_seen=False)
         with self.store.transaction():
-            return self.store.take_alerts(mark_seen=mark_seen)
+            return self.store.take_alerts(mark_seen=True)
+
+    def acknowledge_alerts(self, ids: Iterable[int] | None = None) -> int:
+        """Mark the alerts ``ids`` (all not yet seen when None) as seen; returns how many changed."""
+        with self.store.transaction():
+            return self.store.mark_alerts_seen(None if ids is None else list(ids))
 
     def recent_alerts(self, limit: int = 100) -> list[dict[str, Any]]:
         """The latest alerts, newest first, seen or not (marks nothing)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import functools
+import ipaddress
 import json
 import sys
 from collections.abc import Callable
@@ -11,31 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.text import Text
 
 from storyline.api import Storyline
-from storyline.errors import StorylineError
-from storyline.serve.render import article_to_jsonl, brief_to_json, brief_to_markdown, fitted_table, print_brief
+from storyline.cli_boundary import StorylineGroup
+from storyline.serve.render import article_to_jsonl, brief_to_json, brief_to_markdown, fitted_table, print_brief, terminal_console, terminal_safe
 from storyline.watch.cli import Duration, When
 from storyline.watch.cli import register as register_watch_commands
 
-console = Console()
-err_console = Console(stderr=True)
-
-
-def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a `StorylineError` into a one-line message and exit status 1, never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except StorylineError as exc:
-            raise click.ClickException(str(exc)) from exc
-
-    return wrapper
+# Both strip control characters from what they print: titles and text come from articles.
+console = terminal_console()
+err_console = terminal_console(stderr=True)
 
 
 def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -43,15 +30,12 @@ def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[...,
 
 
 def open_storyline(ctx: click.Context) -> Storyline:
-    try:
-        sl = Storyline(ctx.obj["db"])
-    except StorylineError as exc:
-        raise click.ClickException(str(exc)) from exc
+    sl = Storyline(ctx.obj["db"])
     ctx.call_on_close(sl.close)
     return sl
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=StorylineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     envvar="STORYLINE_DB",
@@ -86,7 +70,6 @@ def cli(ctx: click.Context, db: str) -> None:
 @click.option("--fetch-links", is_flag=True, help="Feed entries with only a summary: fetch and extract the linked page.")
 @click.option("--allow-private", is_flag=True, help="Allow fetching URLs on loopback, private and link-local addresses.")
 @click.pass_context
-@handle_errors
 def ingest(
     ctx: click.Context,
     paths: tuple[str, ...],
@@ -146,7 +129,7 @@ def ingest(
             click.secho(f"interrupted: {kept} new articles stored; run the same command again to finish", err=True, fg="yellow")
             ctx.exit(130)
     for error in report.errors:
-        click.secho(f"error: {error}", err=True, fg="red")
+        click.secho(terminal_safe(f"error: {error}"), err=True, fg="red")
     console.print(report.summary())
     if report.errors:
         ctx.exit(1)
@@ -171,7 +154,6 @@ def write_jsonl(sl: Storyline, article_ids: list[str] | None, with_enrichment: b
 @click.option("--show-removed", "show_removed", metavar="ID", help="Print what page furniture was removed from this article.")
 @with_enrichment_option
 @click.pass_context
-@handle_errors
 def articles(ctx: click.Context, fmt: str, show_removed: str | None, with_enrichment: bool) -> None:
     """List stored articles, or what ingest removed from one of them.
 
@@ -234,7 +216,6 @@ def articles(ctx: click.Context, fmt: str, show_removed: str | None, with_enrich
 @format_option("table", "json")
 @click.option("--since", type=When(), default=None, help="Only stories new or changed since this time (ISO, UTC unless an offset is given), latest first.")
 @click.pass_context
-@handle_errors
 def stories(ctx: click.Context, fmt: str, since: datetime | None) -> None:
     """List stories, largest first.
 
@@ -286,7 +267,6 @@ def _days(first: str | None, last: str | None) -> str:
 @cli.command()
 @click.argument("story_id")
 @click.pass_context
-@handle_errors
 def show(ctx: click.Context, story_id: str) -> None:
     """Print a story's brief in the terminal.
 
@@ -301,7 +281,6 @@ def show(ctx: click.Context, story_id: str) -> None:
 @format_option("table", "json")
 @click.option("--pairs", default=5, show_default=True, help="Aligned sentence pairs to show per derivation.")
 @click.pass_context
-@handle_errors
 def related(ctx: click.Context, article_id: str, fmt: str, pairs: int) -> None:
     """List an article's near-duplicates and derivations (rewrites, paraphrases) with evidence.
 
@@ -339,7 +318,6 @@ def related(ctx: click.Context, article_id: str, fmt: str, pairs: int) -> None:
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="Write here instead of standard output.")
 @with_enrichment_option
 @click.pass_context
-@handle_errors
 def export(ctx: click.Context, story_id: str, fmt: str, output: Any, with_enrichment: bool) -> None:
     """Export a story's brief as JSON (versioned schema) or Markdown, or its articles as JSONL.
 
@@ -356,13 +334,13 @@ def export(ctx: click.Context, story_id: str, fmt: str, output: Any, with_enrich
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; the default serves this machine only.")
 @click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--base-url", envvar="STORYLINE_BASE_URL", metavar="URL", help="Where readers reach the site, for the Atom feed's links (also STORYLINE_BASE_URL); default http://HOST:PORT.")
 @click.option("--get", "get_path", metavar="PATH", help="Print the response for PATH (e.g. /api/stories) and exit, without starting a server.")
 @click.option("--watch", "watch_sources", multiple=True, metavar="SOURCE", help="Also watch this feed, OPML file or folder in the background (repeatable).")
 @click.option("--every", type=Duration(), default="10m", show_default=True, help="With --watch: time between cycles.")
 @click.option("--allow-private", is_flag=True, help="With --watch: allow URLs on loopback, private and link-local addresses.")
 @click.pass_context
-@handle_errors
-def serve(ctx: click.Context, host: str, port: int, get_path: str | None, watch_sources: tuple[str, ...] = (), every: float = 600.0, allow_private: bool = False) -> None:
+def serve(ctx: click.Context, host: str, port: int, base_url: str | None, get_path: str | None, watch_sources: tuple[str, ...], every: float, allow_private: bool) -> None:
     """Browse the store in a web browser: stories, briefs, articles, entities, search, JSON API.
 
     Example: storyline serve --port 8000  (then open http://127.0.0.1:8000/)
@@ -374,19 +352,24 @@ def serve(ctx: click.Context, host: str, port: int, get_path: str | None, watch_
         raise click.ClickException(f"{db}: no such store; create it with: storyline --db {db} ingest PATH")
     from storyline.serve.web import create_app  # FastAPI loads only for this command
 
-    app = create_app(db)
+    app = create_app(db, base_url=base_url or f"http://{_url_host(host)}:{port}")
     if get_path is not None:
         from fastapi.testclient import TestClient
 
-        with TestClient(app) as client:
+        with TestClient(app, raise_server_exceptions=False) as client:
             response = client.get(get_path)
-        click.echo(response.text)
+        click.echo(terminal_safe(response.text))
         if response.status_code >= 400:
             ctx.exit(1)
         return
     import uvicorn
 
-    err_console.print(f"Serving {db} at http://{host}:{port}/  (Ctrl+C to stop)")
+    if not _is_loopback(host):
+        err_console.print(
+            f"warning: serving on {host}, beyond this machine: anyone who can reach it reads the whole store (there is no login)."
+            + ("" if base_url else " Set --base-url to the address readers use, for the Atom feed's links.")
+        )
+    err_console.print(f"Serving {db} at http://{_url_host(host)}:{port}/  (Ctrl+C to stop)")
     if not watch_sources:
         uvicorn.run(app, host=host, port=port, log_level="warning")
         return
@@ -396,8 +379,21 @@ def serve(ctx: click.Context, host: str, port: int, get_path: str | None, watch_
         uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
+def _is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name other than localhost may resolve anywhere
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
 # The always-on commands (issue 14): watch, sources, watchlist, alerts.
-register_watch_commands(cli, open_storyline, handle_errors, console, err_console)
+register_watch_commands(cli, open_storyline, console, err_console)
 
 
 def main() -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+from storyline.errors import InvalidParameter
 
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -123,3 +125,28 @@ def _dateparser(expression: str, base: date, *, future: bool) -> Resolved | None
 def speaks_of_future(before: str) -> bool:
     """A future marker ("will", "is due", "scheduled") in the words just before an expression."""
     return bool(FUTURE.search(before))
+
+
+def parse_time(value: str | datetime) -> datetime:
+    """A time a person gave (ISO 8601; UTC unless it has an offset) as an aware UTC datetime.
+
+    The one parser for ``--since`` and ``?since=``: a value that is not ISO, or that leaves the
+    calendar once moved to UTC ("0001-01-01T00:00+14:00"), is an `InvalidParameter`.
+
+    >>> parse_time("2025-12-01T08:00+01:00").isoformat()
+    '2025-12-01T07:00:00+00:00'
+    """
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        text = str(value).strip()
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidParameter(f"{text!r} is not an ISO time such as 2025-12-01T08:00") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise InvalidParameter(f"{value!s} is out of range once moved to UTC (years 1 to 9999)") from None

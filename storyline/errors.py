@@ -28,6 +28,13 @@ class InputError(StorylineError):
         return (type(self), (self.source, self.reason))
 
 
+class InvalidParameter(StorylineError):
+    """A value a person typed (an option, a query parameter) that Storyline cannot use."""
+
+    exit_code = 2  # click's status for a bad option
+    http_status = 400
+
+
 class StoreError(StorylineError):
     """The store cannot be opened, migrated or written."""
 

@@ -1,9 +1,21 @@
 import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-from storyline.cli import cli
+import pytest
+from click.testing import CliRunner
+from rich.cells import cell_len
 
-from tests.conftest import SEEDS
+from storyline import Storyline
+from storyline.cli import cli
+from storyline.errors import StorylineError
+
+from tests.conftest import SEEDS, seed_path
 
 
 def _invoke(runner, db, *args, **kwargs):
@@ -168,3 +180,104 @@ def test_tables_fit_80_columns_one_line_per_row(runner, seeds_db, tmp_path, monk
     # No column collapsed to nothing: each header is still readable.
     assert [h.strip() for h in header] == ["id", "title", "outlet", "published", "words", "story"]
     assert "Ukraine Talks" in stories[2] and "Matzav" in stories[2]
+
+
+# --- the error boundary and untrusted text on the terminal (issue 23) ------------------------
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m"
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory) -> Path:
+    """Seed 000 under a title, outlet and text carrying terminal escapes (window title, clear screen)."""
+    folder = tmp_path_factory.mktemp("hostile")
+    text = seed_path("000").read_text(encoding="utf-8")
+    first_stop = text.index(". ") + 2
+    record = {
+        "title": f"Peace talks{ESCAPES} resume",
+        "outlet": f"Evil{ESCAPES} Gazette",
+        "url": "javascript:alert(1)",
+        "text": text[:first_stop] + ESCAPES + text[first_stop:],
+    }
+    source = folder / "hostile.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    db = folder / "hostile.db"
+    result = CliRunner().invoke(cli, ["--db", str(db), "ingest", "-q", str(source)])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def test_terminal_escapes_in_articles_never_reach_the_terminal(runner, hostile_db):
+    story_id = json.loads(_invoke(runner, hostile_db, "stories", "--format", "json").output)[0]["id"]
+    article_id = json.loads(_invoke(runner, hostile_db, "articles", "--format", "json").output)[0]["id"]
+    for args in (["stories"], ["articles"], ["show", story_id], ["articles", "--show-removed", article_id]):
+        out = _invoke(runner, hostile_db, *args).output
+        assert not any(c in out for c in "\x1b\x07\x9b"), (args, out)
+    listed = _invoke(runner, hostile_db, "stories").output
+    assert "Peace" in listed and "resume" in listed and "pwned" not in listed  # the text stays, the escapes' payload goes
+    assert len({cell_len(line) for line in listed.splitlines() if "│" in line}) == 1  # columns measured on the cleaned text
+    markdown = _invoke(runner, hostile_db, "export", story_id, "--format", "markdown").output
+    assert "<javascript" not in markdown and "link not shown: javascript" in markdown
+
+
+@pytest.mark.parametrize("since", ["0001-01-01T00:00+14:00", "yesterday"])
+def test_a_bad_since_is_one_line_and_status_2(runner, hostile_db, since):
+    result = runner.invoke(cli, ["--db", str(hostile_db), "stories", "--since", since])
+    assert result.exit_code == 2 and not isinstance(result.exception, (OverflowError, ValueError))
+    assert "Traceback" not in result.output and ("out of range" in result.output or "not an ISO time" in result.output)
+
+
+class StoreFullForTest(StorylineError):
+    exit_code = 75
+
+
+@pytest.mark.parametrize(
+    ("failure", "status", "message"),
+    [
+        (KeyboardInterrupt(), 130, "interrupted"),
+        (sqlite3.OperationalError("database or disk is full"), 1, "store: database or disk is full"),
+        (StoreFullForTest("the disk holding the store is full"), 75, "the disk holding the store is full"),
+        (PermissionError(13, "Permission denied", "x.db"), 1, "Permission denied"),
+    ],
+)
+@pytest.mark.parametrize("command", [["stories"], ["watchlist", "list"], ["alerts"]])
+def test_every_command_turns_a_failure_into_one_line_and_a_status(runner, hostile_db, monkeypatch, failure, status, message, command):
+    def fail(*args, **kwargs):
+        raise failure
+
+    for name in ("stories", "watchlist", "alerts"):
+        monkeypatch.setattr(Storyline, name, fail)
+    result = runner.invoke(cli, ["--db", str(hostile_db), *command])
+    assert result.exit_code == status, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.output
+
+
+def test_serving_beyond_loopback_warns(runner, hostile_db, monkeypatch):
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    wide = runner.invoke(cli, ["--db", str(hostile_db), "serve", "--host", "0.0.0.0"])
+    assert wide.exit_code == 0 and "warning: serving on 0.0.0.0" in wide.stderr and "--base-url" in wide.stderr
+    local = runner.invoke(cli, ["--db", str(hostile_db), "serve"])
+    assert local.exit_code == 0 and "warning" not in local.stderr
+    bad = runner.invoke(cli, ["--db", str(hostile_db), "serve", "--base-url", "javascript:alert(1)"])
+    assert bad.exit_code == 2 and "base URL" in bad.output
+
+
+@pytest.mark.parametrize("delay", [0.4, 1.5])
+def test_ctrl_c_while_starting_or_ingesting_is_one_line_and_130(tmp_path, delay):
+    """Ctrl+C while the commands load (spaCy, scikit-learn) or early in the ingest."""
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "storyline", "--db", str(tmp_path / "c.db"), "ingest", str(SEEDS)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err and len(err.strip().splitlines()) <= 1, err
+    assert proc.returncode in (130, 0), err  # 0: the ingest had already finished

@@ -1,7 +1,9 @@
 """Render a `Brief` as terminal output, Markdown or JSON.
 
 Article text is untrusted: the terminal view never passes it through Rich markup (only `Text`
-objects, whose content is never parsed), and the Markdown view escapes HTML and Markdown syntax.
+objects, whose content is never parsed) and strips control characters and escape sequences
+(`terminal_safe`, applied to every segment a `SafeTerminal` console writes), and the Markdown
+view escapes HTML and Markdown syntax and links only http(s) URLs.
 Every quoted piece of article text shown is a span's ``text``, so what is shown is what
 ``verify_brief`` checked.
 """
@@ -11,8 +13,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
+from urllib.parse import quote
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook, RenderResult
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -20,6 +24,59 @@ from storyline.models import Article, Brief, Discrepancy, EnrichedArticle
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
 MAX_CLAIMS_SHOWN = 12
+
+# Escape sequences whole (so an OSC title's text goes too), then any control character left:
+# C0 except tab and newline, DEL, and C1 (0x9b is a one-byte CSI on some terminals).
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: cursor moves, erase, colours
+    r"|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC, DCS, SOS, PM, APC up to their terminator
+    r"|\x1b[ -/]*[0-~]?"  # two- and three-byte escapes (and a lone ESC)
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # CSI in its C1 form
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str | None) -> str:
+    """``text`` with no escape sequence or control character a terminal would act on (tabs and
+    newlines stay): untrusted text must not retitle the window, clear the screen or move the cursor.
+
+    >>> terminal_safe("Title\x1b]0;pwned\x07\x1b[2J here")
+    'Title here'
+    """
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text or ""))
+
+
+class _Sanitised:
+    """Renders ``inner`` and strips every text segment with `terminal_safe` (Rich's own styling
+    and cursor control travel in separate segments and are kept)."""
+
+    def __init__(self, inner: ConsoleRenderable) -> None:
+        self.inner = inner
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.inner, options):
+            yield segment if segment.control else Segment(terminal_safe(segment.text), segment.style)
+
+
+class SafeTerminal(RenderHook):
+    """A render hook: whatever the console prints (text, tables, briefs) is written through `terminal_safe`.
+
+    Text and table cells are cleaned before layout too, so columns are measured on what is shown."""
+
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        for renderable in renderables:
+            cells = [cell for column in renderable.columns for cell in column.cells] if isinstance(renderable, Table) else [renderable]
+            for cell in cells:
+                if isinstance(cell, Text) and terminal_safe(cell.plain) != cell.plain:
+                    cell.plain = terminal_safe(cell.plain)  # styles on the removed characters' neighbours may shift
+        return [r if isinstance(r, _Sanitised) else _Sanitised(r) for r in renderables]
+
+
+def terminal_console(*, stderr: bool = False) -> Console:
+    """A Rich console that strips control characters from everything it prints."""
+    console = Console(stderr=stderr)
+    console.push_render_hook(SafeTerminal())
+    return console
 
 
 def md_escape(text: str | None) -> str:
@@ -107,10 +164,26 @@ def brief_to_markdown(brief: Brief) -> str:
         same = f"; same rewrite family as {_cite(labels, [a for a in family if a != ref.id])}" if family else ""
         out.append(
             f"{labels[ref.id]} {md_escape(ref.title or '(untitled)')} — {md_escape(ref.outlet or 'unknown outlet')}, {date}, `{ref.id}`{same}"
-            + (f" <{md_escape(ref.url)}>" if ref.url else "")
+            + _md_link(ref.url)
         )
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _md_link(url: str | None) -> str:
+    """`` <URL>`` (an autolink) for an http(s) URL; any other scheme (``javascript:``, ``data:``)
+    is written as escaped text that no Markdown renderer links."""
+    if not url:
+        return ""
+    url = url.strip()
+    if _HTTP_URL.match(url):
+        # Inside an autolink backslash escapes do not apply: percent-encode what would end it.
+        return f" <{quote(url, safe=_URL_SAFE)}>"
+    return f" (link not shown: {md_escape(url)})"
+
+
+_HTTP_URL = re.compile(r"(?i)^https?://[^\s<>]+$")
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 
 # --- terminal -----------------------------------------------------------------------------------
@@ -122,6 +195,15 @@ def _heading(console: Console, title: str) -> None:
 
 
 def print_brief(brief: Brief, console: Console) -> None:
+    """Print the brief; its text is untrusted, so it goes through `SafeTerminal` on any console."""
+    console.push_render_hook(SafeTerminal())
+    try:
+        _print_brief(brief, console)
+    finally:
+        console.pop_render_hook()
+
+
+def _print_brief(brief: Brief, console: Console) -> None:
     labels = _article_labels(brief)
     console.print(Text(brief.title or brief.story_id, style="bold"))
     console.print(Text(f"story {brief.story_id} · {len(brief.articles)} articles · {len(brief.families) or len(brief.articles)} independent sources", style="dim"))

@@ -11,6 +11,7 @@ from typing import Any
 from storyline.errors import NotFound
 from storyline.models import Article, EnrichedArticle
 from storyline.store.common import StorePart, dump_record, now_seconds
+from storyline.store.common import like_prefix
 from storyline.store.search import index_article, index_enrichment
 
 
@@ -78,7 +79,7 @@ class ArticleTables(StorePart):
 
     def resolve_article_id(self, prefix: str) -> str:
         """Accept a unique id prefix, as git does."""
-        rows = self.db.execute("SELECT id FROM articles WHERE id LIKE ? LIMIT 2", (prefix + "%",)).fetchall()
+        rows = self.db.execute("SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (like_prefix(prefix),)).fetchall()
         if len(rows) != 1:
             raise NotFound(f"no article {prefix!r}" if not rows else f"article id {prefix!r} is ambiguous")
         return rows[0][0]

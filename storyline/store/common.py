@@ -21,6 +21,12 @@ def iso_utc(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def like_prefix(prefix: str) -> str:
+    """A LIKE pattern (with ``ESCAPE '\\'``) matching what starts with ``prefix`` taken literally:
+    a typed ``%`` or ``_`` is not a wildcard."""
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def now_seconds() -> str:
     """UTC now to the second: when a row was stored."""
     return datetime.now(UTC).isoformat(timespec="seconds")

@@ -10,6 +10,7 @@ from typing import Any
 from storyline.errors import NotFound
 from storyline.models import Relation, Story
 from storyline.store.common import StorePart, dump_record, iso_utc, now_precise
+from storyline.store.common import like_prefix
 
 
 class StoryTables(StorePart):
@@ -53,7 +54,7 @@ class StoryTables(StorePart):
     def get_story(self, story_id: str) -> Story:
         row = self.db.execute("SELECT record FROM stories WHERE id = ?", (story_id,)).fetchone()
         if row is None:
-            rows = self.db.execute("SELECT record FROM stories WHERE id LIKE ? LIMIT 2", (story_id + "%",)).fetchall()
+            rows = self.db.execute("SELECT record FROM stories WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (like_prefix(story_id),)).fetchall()
             if len(rows) != 1:
                 raise NotFound(f"no story {story_id!r} in {self.path}" if not rows else f"story id {story_id!r} is ambiguous")
             row = rows[0]

@@ -131,6 +131,14 @@ class WatchTables(StorePart):
             self.db.executemany("UPDATE alerts SET seen_at = ? WHERE id = ?", [(now_precise(), r[0]) for r in rows])
         return [{**{k: r[k] for k in ("id", "watch_id", "kind", "story_id", "article_id", "created_at")}, **json.loads(r["record"])} for r in rows]
 
+    def mark_alerts_seen(self, ids: list[int] | None) -> int:
+        """Mark the alerts ``ids`` (every one not seen yet when None) as seen; how many changed."""
+        if ids is None:
+            return self.db.execute("UPDATE alerts SET seen_at = ? WHERE seen_at IS NULL", (now_precise(),)).rowcount
+        now = now_precise()
+        known = [i for i in ids if 0 < i < 2**63]  # beyond SQLite's integers there is no alert
+        return sum(self.db.execute("UPDATE alerts SET seen_at = ? WHERE id = ? AND seen_at IS NULL", (now, i)).rowcount for i in known)
+
     def undelivered_alerts(self, limit: int = 1000) -> list[dict[str, Any]]:
         rows = self.db.execute(
             "SELECT id, watch_id, kind, story_id, article_id, created_at, record FROM alerts WHERE delivered_at IS NULL ORDER BY id LIMIT ?", (limit,)

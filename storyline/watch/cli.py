@@ -17,7 +17,9 @@ from rich.table import Table
 from rich.text import Text
 
 from storyline.api import Storyline
-from storyline.errors import StorylineError
+from storyline.dates import parse_time
+from storyline.errors import InvalidParameter, StorylineError
+from storyline.serve.render import terminal_safe
 from storyline.watch.scheduler import CycleReport, Watcher
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
@@ -44,12 +46,10 @@ class When(click.ParamType):
     name = "time"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
-        if isinstance(value, datetime):
-            return value
         try:
-            return datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(f"{value!r} is not an ISO time such as 2025-12-01T08:00", param, ctx)
+            return parse_time(value)
+        except InvalidParameter as exc:
+            self.fail(str(exc), param, ctx)
 
 
 def status_table(watcher: Watcher, last: CycleReport | None) -> Group:
@@ -58,8 +58,9 @@ def status_table(watcher: Watcher, last: CycleReport | None) -> Group:
         table.add_column(column, overflow="ellipsis", no_wrap=True, max_width=70 if column in ("source", "detail") else None)
     styles = {"new": "green", "unchanged": "dim", "failed": "red", "waiting": "yellow"}
     for status in watcher.statuses.values():
-        table.add_row(Text(status.name), status.kind, Text(status.status, style=styles.get(status.status, "")), Text(status.detail))
-    head = Text(last.line() if last else "first cycle…", style="bold")
+        # The live display is drawn outside the console's render hook: strip here.
+        table.add_row(Text(terminal_safe(status.name)), status.kind, Text(status.status, style=styles.get(status.status, "")), Text(terminal_safe(status.detail)))
+    head = Text(terminal_safe(last.line()) if last else "first cycle…", style="bold")
     return Group(head, table)
 
 
@@ -105,7 +106,7 @@ def run_watch(
             def on_cycle(report: CycleReport) -> None:
                 nonlocal failed_any
                 failed_any = failed_any or bool(report.errors)
-                click.echo(report.line())
+                click.echo(terminal_safe(report.line()))
                 for error in report.errors:
                     err.print(Text(f"error: {error}", style="red"))
                 for alert in report.alerts:
@@ -134,7 +135,7 @@ class _Null:
         return None
 
 
-def register(cli: click.Group, open_storyline: Any, handle_errors: Any, console: Console, err_console: Console) -> None:
+def register(cli: click.Group, open_storyline: Any, console: Console, err_console: Console) -> None:
     """Add the always-on commands to ``cli``."""
 
     @cli.command()
@@ -148,7 +149,6 @@ def register(cli: click.Group, open_storyline: Any, handle_errors: Any, console:
     @click.option("--allow-private", is_flag=True, help="Allow URLs on loopback, private and link-local addresses.")
     @click.option("--quiet", "-q", is_flag=True, help="No live status: one line per cycle.")
     @click.pass_context
-    @handle_errors
     def watch(ctx: click.Context, sources: tuple[str, ...], every: float, once: bool, cycles: int | None, delay: float, webhook: str | None, fetch_links: bool, allow_private: bool, quiet: bool) -> None:
         """Follow feeds, OPML lists, files and folders, ingesting only what is new or changed.
 
@@ -174,7 +174,6 @@ def register(cli: click.Group, open_storyline: Any, handle_errors: Any, console:
     @sources.command("add")
     @click.argument("names", nargs=-1, required=True)
     @click.pass_context
-    @handle_errors
     def sources_add(ctx: click.Context, names: tuple[str, ...]) -> None:
         """Keep sources to watch. Example: storyline sources add https://example.org/feed.xml"""
         sl = open_storyline(ctx)
@@ -185,7 +184,6 @@ def register(cli: click.Group, open_storyline: Any, handle_errors: Any, console:
     @sources.command("list")
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
     @click.pass_context
-    @handle_errors
     def sources_list(ctx: click.Context, fmt: str) -> None:
         """List kept sources with their last state."""
         sl = open_storyline(ctx)
@@ -204,7 +202,6 @@ def register(cli: click.Group, open_storyline: Any, handle_errors: Any, console:
     @sources.command("remove")
     @click.argument("names", nargs=-1, required=True)
     @click.pass_context
-    @handle_errors
     def sources_remove(ctx: click.Context, names: tuple[str, ...]) -> None:
         """Stop keeping sources (their stored articles stay)."""
         sl = open_storyline(ctx)
@@ -224,7 +221,6 @@ def register(cli: click.Group, open_storyline: Any, handle_errors: Any, console:
     @watchlist.command("add")
     @click.argument("terms", nargs=-1, required=True)
     @click.pass_context
-    @handle_errors
     def watchlist_add(ctx: click.Context, terms: tuple[str, ...]) -> None:
         """Watch names (resolved to stored entities when known) or keywords.
 
@@ -239,7 +235,6 @@ def register(cli: click.Group, open_storyline: Any, handle_errors: Any, console:
     @watchlist.command("list")
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
     @click.pass_context
-    @handle_errors
     def watchlist_list(ctx: click.Context, fmt: str) -> None:
         """List watched entities and keywords."""
         sl = open_storyline(ctx)
@@ -253,7 +248,6 @@ def register(cli: click.Group, open_storyline: Any, handle_errors: Any, console:
     @watchlist.command("remove")
     @click.argument("terms", nargs=-1, required=True)
     @click.pass_context
-    @handle_errors
     def watchlist_remove(ctx: click.Context, terms: tuple[str, ...]) -> None:
         """Stop watching (by term, name or #id)."""
         sl = open_storyline(ctx)
@@ -265,16 +259,19 @@ def register(cli: click.Group, open_storyline: Any, handle_errors: Any, console:
 
     @cli.command()
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-    @click.option("--peek", is_flag=True, help="Show without marking them seen.")
+    @click.option("--ack", "--mark-seen", "ack", is_flag=True, help="Mark the alerts shown as seen, so the next look does not show them.")
+    @click.option("--peek", is_flag=True, hidden=True, help="Kept for old scripts: looking never marks anything now.")
     @click.pass_context
-    @handle_errors
-    def alerts(ctx: click.Context, fmt: str, peek: bool) -> None:
-        """New stories, quotes and discrepancies matching the watchlist since the last look.
+    def alerts(ctx: click.Context, fmt: str, ack: bool, peek: bool) -> None:
+        """New stories, quotes and discrepancies matching the watchlist, not acknowledged yet.
 
-        Each alert is shown once (unless --peek). Example: storyline alerts --format json
+        Looking marks nothing: --ack marks the alerts shown as seen (or POST /api/alerts/ack).
+        Example: storyline alerts --format json; storyline alerts --ack
         """
         sl = open_storyline(ctx)
-        rows = sl.alerts(mark_seen=not peek)
+        rows = sl.alerts()
+        if ack and rows:
+            sl.acknowledge_alerts([row["id"] for row in rows])
         if fmt == "json":
             click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
@@ -285,3 +282,5 @@ def register(cli: click.Group, open_storyline: Any, handle_errors: Any, console:
             where = row.get("story_id") or row.get("article_id") or ""
             console.print(Text(f"[{row['watch']}] {row['kind']} {where}  {row.get('title') or ''}", style="bold"))
             console.print(Text(f"  {row.get('speaker') + ': ' if row.get('speaker') else ''}{row.get('text') or ''}"))
+        if ack:
+            console.print(Text(f"{len(rows)} marked seen", style="dim"))

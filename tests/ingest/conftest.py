@@ -66,6 +66,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(_page("guardian-1"), "text/html; charset=utf-8")
         elif self.path == "/gzipped.html":
             self._send(gzip.compress(gzip.decompress(BBC_PAGE.read_bytes())), "text/html", headers={"Content-Encoding": "gzip"})
+        elif self.path.startswith("/redirect-to/"):  # to any URL, e.g. another host
+            self._send(b"", "text/plain", status=302, headers={"Location": self.path.removeprefix("/redirect-to/")})
         elif self.path == "/moved":
             self._send(b"", "text/plain", status=301, headers={"Location": "/bbc.html"})
         elif self.path.startswith("/loop"):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import socket
+from urllib.parse import urlsplit
 
 import pytest
 
 from storyline.cli import cli
 from storyline.errors import InputError
 from storyline.ingest import read_inputs
-from storyline.ingest.fetch import check_address, fetch
+from storyline.ingest.fetch import check_address, fetch, safe_client
 from storyline.settings import Settings
 from tests.conftest import SEEDS, seed_path
 from tests.ingest.conftest import BBC_PAGE, FEEDS, WARCS, fundus_expected
@@ -115,3 +117,107 @@ def test_bad_inputs_leave_the_store_alone_and_the_batch_goes_on(seeds_db, tmp_pa
     assert "0 ingested, 5 duplicates, 3 failed" in result.output
     assert "Traceback" not in result.output
     assert runner.invoke(cli, ["--db", str(db), "articles", "--format", "json"]).output == before
+
+
+# --- DNS rebinding: fetch connects to the address it checked (issue 23) ----------------------
+
+PUBLIC_A, PUBLIC_B = "93.184.215.14", "93.184.215.15"
+
+
+@pytest.fixture()
+def internet(local_server, monkeypatch):
+    """A fake DNS (each name answers its list in turn, the last one from then on) and a fake
+    network where every public address is served by the local test server; records each
+    connection's address."""
+    answers: dict[str, list[str]] = {}
+    lookups: list[str] = []
+    connected: list[str] = []
+    real_connect = socket.create_connection
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host[0].isdigit():  # an address already: nothing to look up
+            address = host
+        else:
+            lookups.append(host)
+            queue = answers[host]
+            address = queue.pop(0) if len(queue) > 1 else queue[0]
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    def create_connection(address, *args, **kwargs):
+        connected.append(address[0])
+        host = "127.0.0.1" if address[0] in (PUBLIC_A, PUBLIC_B) else address[0]
+        return real_connect((host, address[1]), *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    port = urlsplit(local_server).port
+    return {"answers": answers, "lookups": lookups, "connected": connected, "port": port}
+
+
+def test_a_name_that_rebinds_to_loopback_after_the_check_is_never_reached(internet):
+    internet["answers"]["news.example"] = [PUBLIC_A, "127.0.0.1"]
+    got = fetch(f"http://news.example:{internet['port']}/bbc.html", Settings())
+    assert b"Obama" in got.data
+    assert internet["connected"] == [PUBLIC_A]  # the checked address, not a second lookup's
+    assert internet["lookups"] == ["news.example"]
+
+
+def test_every_redirect_hop_connects_to_the_address_it_checked(internet):
+    port = internet["port"]
+    internet["answers"].update({"news.example": [PUBLIC_A], "cdn.example": [PUBLIC_B, "127.0.0.1"], "intranet.example": ["10.0.0.5"]})
+    got = fetch(f"http://news.example:{port}/redirect-to/http://cdn.example:{port}/bbc.html", Settings())
+    assert b"Obama" in got.data and internet["connected"] == [PUBLIC_A, PUBLIC_B]
+    internet["connected"].clear()
+    with pytest.raises(InputError, match="refused: intranet.example .*10.0.0.5.*--allow-private"):
+        fetch(f"http://news.example:{port}/redirect-to/http://intranet.example:{port}/bbc.html", Settings())
+    assert internet["connected"] == [PUBLIC_A]
+
+
+@pytest.fixture()
+def tls_server(tmp_path):
+    """An HTTPS server on 127.0.0.1 whose self-signed certificate names news.example only."""
+    import http.server
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=news.example",
+         "-addext", "subjectAltName=DNS:news.example", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            body = f"<html><body><p>Served to host {self.headers['Host']}.</p></body></html>".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1], ssl.create_default_context(cafile=str(cert))
+    server.shutdown()
+
+
+def test_tls_is_verified_against_the_name_while_connecting_to_the_checked_address(internet, tls_server):
+    port, trusted = tls_server
+    internet["answers"].update({"news.example": [PUBLIC_A, "127.0.0.1"], "other.example": [PUBLIC_B]})
+    with safe_client(Settings(), verify=trusted) as client:
+        got = fetch(f"https://news.example:{port}/", Settings(), client=client)
+        assert f"Served to host news.example:{port}".encode() in got.data  # Host header and SNI: the name
+        assert internet["connected"] == [PUBLIC_A]
+        with pytest.raises(InputError, match="CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
+            fetch(f"https://other.example:{port}/", Settings(), client=client)  # same server, a name its certificate lacks

@@ -27,4 +27,4 @@ def test_atom_since_in_the_future_is_empty_and_alerts_page_renders(client: TestC
     assert parsed.entries == []
     page = client.get("/alerts")
     assert page.status_code == 200 and "No alerts yet" in page.text
-    assert client.get("/api/alerts", params={"peek": "true"}).json() == {"alerts": [], "watchlist": []}
+    assert client.get("/api/alerts", params={"include_seen": "true"}).json() == {"alerts": [], "watchlist": []}

@@ -72,6 +72,10 @@ def test_watchlist_and_alerts(runner: CliRunner, tmp_path: Path) -> None:
     assert {a["watch"] for a in alerts} == {"rubio", "drone strikes"}
     assert {a["kind"] for a in alerts if a["watch"] == "rubio"} >= {"story", "quote"}
     code, out = run(runner, db, "alerts", "--format", "json")
+    assert json.loads(out) == alerts  # looking marks nothing
+    code, out = run(runner, db, "alerts", "--ack")
+    assert code == 0 and f"{len(alerts)} marked seen" in out
+    code, out = run(runner, db, "alerts", "--format", "json")
     assert json.loads(out) == []
     code, out = run(runner, db, "watchlist", "remove", "drone strikes")
     assert code == 0

@@ -62,6 +62,8 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         found["cycle3"] = watcher.cycle()
         found["changed"] = [c["story"].id for c in sl.story_changes(found["since"])[1]]
         found["first_look"] = sl.alerts()
+        found["look_again"] = sl.alerts()  # looking marks nothing
+        found["acknowledged"] = sl.acknowledge_alerts(a["id"] for a in found["first_look"])
         found["second_look"] = sl.alerts()
         found["cycle4"] = watcher.cycle()
         found["third_look"] = sl.alerts()
@@ -129,6 +131,7 @@ def test_a_watchlist_alert_fires_once_and_reaches_the_webhook(scenario: dict[str
     story_alerts = [a for a in first if a["kind"] == "story"]
     assert [a["story_id"] for a in story_alerts] == [scenario["seed_story"]]
     assert all(a["watch"] == "Rubio" for a in first)
+    assert scenario["look_again"] == first and scenario["acknowledged"] == len(first)
     assert scenario["second_look"] == [] and scenario["third_look"] == []
     assert scenario["cycle4"].alerts == []
     # One POST per alert, the failed first attempt retried.
@@ -148,4 +151,4 @@ def test_api_and_atom_feed_of_changes(scenario: dict[str, Any]) -> None:
         assert not parsed.bozo
         assert [e.link.rsplit("/", 1)[-1] for e in parsed.entries] == [scenario["seed_story"]]
         assert parsed.entries[0].summary.startswith("updated: 5 articles")
-        assert client.get("/api/alerts").json()["alerts"] == []  # already looked at through the CLI API
+        assert client.get("/api/alerts").json()["alerts"] == []  # already acknowledged through the Python API

@@ -3,27 +3,36 @@
 Article text and metadata are untrusted. Jinja2 autoescapes every template, links from
 articles are rendered only when they are http(s), and every response carries a strict
 Content-Security-Policy: no script at all, styles only from ``/static``.
+
+One error boundary: a `StorylineError` answers with its class's ``http_status`` (400 for a bad
+parameter, 404 for an unknown id, 503 for a busy store), an unexpected SQLite error with 503 and
+anything else with 500, each as a page or as JSON under ``/api/``, always with the security
+headers. Absolute URLs (the Atom feed's) come from the configured ``base_url``, never from the
+request's ``Host:`` header.
 """
 
 from __future__ import annotations
 
+import queue
+import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Body, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from storyline.api import Storyline
-from storyline.errors import NotFound
+from storyline.errors import InvalidParameter, NotFound, StorylineError
 from storyline.models import Brief
 from storyline.serve.web import views
 from storyline.settings import Settings
@@ -40,6 +49,10 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+SEARCH_CONNECTIONS = 2
+"""Search runs on its own connections, so a slow query never holds the lock the other pages read under."""
 
 try:
     VERSION = version("storyline")
@@ -68,16 +81,46 @@ SearchKind = Literal["all", "articles", "quotes", "entities"]
 
 
 class Pages:
-    """The views: each reads the store under one lock (one SQLite connection), then renders."""
+    """The views: each reads the store under one lock (one SQLite connection), then renders;
+    search reads on connections of its own (WAL lets readers run side by side)."""
 
-    def __init__(self, sl: Storyline) -> None:
+    def __init__(self, sl: Storyline, *, base_url: str = DEFAULT_BASE_URL, open_reader: Callable[[], Storyline] | None = None) -> None:
         self.sl = sl
         self.lock = threading.Lock()
         self.templates = make_templates()
+        self.base_url = base_url.rstrip("/")
+        self._open_reader = open_reader
+        self._readers: queue.LifoQueue[Storyline] = queue.LifoQueue()
+        self._reader_slots = threading.Semaphore(SEARCH_CONNECTIONS)
 
     def call(self, view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         with self.lock:
             return view(self.sl, *args, **kwargs)
+
+    @contextmanager
+    def reader(self) -> Iterator[Storyline]:
+        """A search connection from the pool (opened on first use); the shared one when there is no pool."""
+        if self._open_reader is None:
+            with self.lock:
+                yield self.sl
+            return
+        with self._reader_slots:
+            try:
+                sl = self._readers.get_nowait()
+            except queue.Empty:
+                sl = self._open_reader()
+            try:
+                yield sl
+            finally:
+                self._readers.put(sl)
+
+    def search_call(self, *args: Any, **kwargs: Any) -> views.SearchContext:
+        with self.reader() as sl:
+            return views.search_page(sl, *args, **kwargs)
+
+    def close(self) -> None:
+        while not self._readers.empty():
+            self._readers.get_nowait().close()
 
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(self.templates.get_template(template).render(**context), status_code=status)
@@ -123,7 +166,7 @@ class Pages:
         limit: StoryLimit = 10,
         offset: Offset = 0,
     ) -> HTMLResponse:
-        ctx = self.call(views.search_page, q, kind=kind, limit=limit, offset=offset) if q.strip() else None
+        ctx = self.search_call(q, kind=kind, limit=limit, offset=offset) if q.strip() else None
         return self.render("search.html", page=ctx, q=q, kind=kind)
 
     # --- JSON API ---------------------------------------------------------------------------
@@ -145,20 +188,28 @@ class Pages:
 
     def stories_atom(
         self,
-        request: Request,
         since: datetime | None = Query(None, description="Only stories created or changed at or after this time."),
         limit: int = Query(views.ATOM_ENTRIES, ge=1, le=views.MAX_LIMIT),
     ) -> Response:
         """An Atom feed of new and updated stories, newest first."""
-        body = self.call(views.stories_atom, str(request.base_url), since=since, limit=limit)
+        body = self.call(views.stories_atom, self.base_url, since=since, limit=limit)
         return Response(body, media_type="application/atom+xml")
 
     def alerts(self) -> HTMLResponse:
-        return self.render("alerts.html", page=self.call(views.alerts_page, take=False))
+        return self.render("alerts.html", page=self.call(views.alerts_page, unseen=False))
 
-    def api_alerts(self, peek: bool = Query(False, description="The latest alerts, seen or not, marking nothing.")) -> views.AlertsContext:
-        """Watchlist alerts not looked at yet (new stories, quotes, discrepancies); each is returned once."""
-        return self.call(views.alerts_page, take=not peek)
+    def api_alerts(self, include_seen: bool = Query(False, description="The latest 100 alerts, acknowledged or not (what /alerts shows).")) -> views.AlertsContext:
+        """Watchlist alerts not acknowledged yet (new stories, quotes, discrepancies), oldest first.
+        Reading marks nothing: ``POST /api/alerts/ack`` acknowledges them."""
+        return self.call(views.alerts_page, unseen=not include_seen)
+
+    def api_alerts_ack(self, request: Request, ack: Annotated[views.AlertAck, Body()]) -> views.AlertAckResult:
+        """Mark alerts seen: ``{"ids": [1, 2]}`` or ``{"ids": "all"}``. The body must be JSON
+        (``Content-Type: application/json``), which no cross-site form or image can send."""
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            raise UnsupportedMediaType("acknowledging alerts takes a JSON body (Content-Type: application/json)")
+        return self.call(views.acknowledge_alerts, ack)
 
     def api_story(self, request: Request, story_id: str) -> Response:
         """The story's brief, exactly as ``storyline export --format json`` writes it; a story id
@@ -182,16 +233,21 @@ class Pages:
 
     def api_search(
         self,
-        q: str = Query(..., min_length=1, max_length=500),
+        q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
         kind: SearchKind = "all",
         limit: StoryLimit = 10,
         offset: Offset = 0,
     ) -> views.SearchContext:
         """Full-text search (SQLite FTS5); snippets mark matches between U+0002 and U+0003."""
-        return self.call(views.search_page, q, kind=kind, limit=limit, offset=offset, base="/api/search")
+        return self.search_call(q, kind=kind, limit=limit, offset=offset, base="/api/search")
+
+
+class UnsupportedMediaType(InvalidParameter):
+    http_status = 415
 
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such story, article or entity"}}
+BAD_PARAMETER: dict[int | str, dict[str, Any]] = {400: {"description": "A parameter Storyline cannot use (e.g. a time out of range)"}}
 
 
 @dataclass(frozen=True)
@@ -209,19 +265,29 @@ class Route:
         if self.path and self.page:
             app.add_api_route(self.path, self.page, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
         if self.api_path and self.api:
-            responses = NOT_FOUND if "{" in self.api_path else None
+            responses = {**(NOT_FOUND if "{" in self.api_path else {}), **BAD_PARAMETER}
             app.add_api_route(self.api_path, self.api, methods=["GET"], response_model=self.model, responses=responses)
 
 
-def create_app(db: str | Path, *, settings: Settings | None = None) -> FastAPI:
-    """The web app over the store at ``db``.
+def check_base_url(base_url: str) -> str:
+    """``base_url`` without its trailing slash, or `InvalidParameter` when it is not http(s)://HOST[/PATH]."""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise InvalidParameter(f"base URL {base_url!r} is not an http(s)://HOST[:PORT][/PATH] address")
+    return base_url.strip().rstrip("/")
+
+
+def create_app(db: str | Path, *, settings: Settings | None = None, base_url: str = DEFAULT_BASE_URL) -> FastAPI:
+    """The web app over the store at ``db``; ``base_url`` is where readers reach it (the Atom
+    feed's absolute links).
 
     >>> from fastapi.testclient import TestClient  # doctest: +SKIP
     >>> TestClient(create_app("storyline.db")).get("/api/stories").json()["total"]  # doctest: +SKIP
     1
     """
+    base_url = check_base_url(base_url)
     sl = Storyline(db, settings)
-    pages = Pages(sl)
+    pages = Pages(sl, base_url=base_url, open_reader=lambda: Storyline(db, settings))
 
     app = FastAPI(
         title="Storyline",
@@ -247,13 +313,41 @@ def create_app(db: str | Path, *, settings: Settings | None = None) -> FastAPI:
     for route in routes:
         route.add_to(app)
     app.add_api_route("/stories.atom", pages.stories_atom, methods=["GET"], response_class=Response, include_in_schema=False)
+    app.add_api_route(
+        "/api/alerts/ack",
+        pages.api_alerts_ack,
+        methods=["POST"],
+        response_model=views.AlertAckResult,
+        responses={**BAD_PARAMETER, 415: {"description": "The body is not JSON"}},
+    )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    def error_response(request: Request, status: int, title: str, message: str, headers: dict[str, str] | None = None) -> Response:
+        # The 500 handler runs outside the middleware that adds the headers: set them here.
+        headers = {**SECURITY_HEADERS, **(headers or {})}
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, status_code=status, headers=headers)
+        response = pages.render("error.html", status=status, title=title, message=message)
+        response.headers.update(headers)
+        return response
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": str(exc)}, status_code=404)
-        return pages.render("error.html", status=404, title="Not found", message=str(exc))
+        return error_response(request, 404, "Not found", str(exc))
+
+    @app.exception_handler(StorylineError)
+    async def storyline_error(request: Request, exc: StorylineError) -> Response:
+        status = getattr(exc, "http_status", 400)
+        retry = {"Retry-After": "5"} if status == 503 else None
+        return error_response(request, status, "Store unavailable" if status == 503 else "Cannot answer that", str(exc), retry)
+
+    @app.exception_handler(sqlite3.OperationalError)
+    async def store_unavailable(request: Request, exc: sqlite3.OperationalError) -> Response:
+        return error_response(request, 503, "Store unavailable", f"the store cannot answer now ({exc}); try again shortly", {"Retry-After": "5"})
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        return error_response(request, 500, "Server error", "something went wrong on the server; the error is logged")
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Any]) -> Response:

@@ -6,7 +6,7 @@ the article numbering of a story.
 """
 
 from storyline.serve.web.views.article import article_detail, article_list, article_page, segment
-from storyline.serve.web.views.changes import ATOM_ENTRIES, AlertsContext, alerts_page, stories_atom
+from storyline.serve.web.views.changes import ATOM_ENTRIES, AlertAck, AlertAckResult, AlertsContext, acknowledge_alerts, alerts_page, stories_atom
 from storyline.serve.web.views.contexts import (
     ArticleColumn,
     ArticleContext,
@@ -20,13 +20,16 @@ from storyline.serve.web.views.contexts import (
 )
 from storyline.serve.web.views.entity import entity_page
 from storyline.serve.web.views.links import MAX_LIMIT, safe_http_url
-from storyline.serve.web.views.search import search_page
+from storyline.serve.web.views.search import MAX_QUERY_CHARS, search_page
 from storyline.serve.web.views.stories import story_list
 from storyline.serve.web.views.story import story_page
 
 __all__ = [
     "ATOM_ENTRIES",
     "MAX_LIMIT",
+    "MAX_QUERY_CHARS",
+    "AlertAck",
+    "AlertAckResult",
     "AlertsContext",
     "ArticleColumn",
     "ArticleContext",
@@ -37,6 +40,7 @@ __all__ = [
     "SearchContext",
     "StoryContext",
     "StoryListContext",
+    "acknowledge_alerts",
     "alerts_page",
     "article_detail",
     "article_list",

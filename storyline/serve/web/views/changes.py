@@ -6,7 +6,9 @@ escaped by the XML serialiser, never pasted into markup.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, UTC
+from typing import Literal
 
 from feedgen.feed import FeedGenerator
 
@@ -48,7 +50,24 @@ def stories_atom(sl: Storyline, base_url: str, *, since: datetime | None = None,
     return feed.atom_str(pretty=True)
 
 
-def alerts_page(sl: Storyline, *, take: bool) -> AlertsContext:
-    """``take``: the alerts not looked at yet, marked seen; else the latest 100, marking nothing."""
-    alerts = sl.alerts(mark_seen=True) if take else sl.recent_alerts(100)
+def alerts_page(sl: Storyline, *, unseen: bool) -> AlertsContext:
+    """``unseen``: the alerts not acknowledged yet; else the latest 100. Reading marks nothing."""
+    alerts = sl.alerts() if unseen else sl.recent_alerts(100)
     return AlertsContext(alerts=alerts, watchlist=sl.watchlist())
+
+
+@dataclass
+class AlertAck:
+    """What ``POST /api/alerts/ack`` marks seen: ``{"ids": [1, 2]}``, or ``{"ids": "all"}`` for every unseen alert."""
+
+    ids: list[int] | Literal["all"]
+
+
+@dataclass
+class AlertAckResult:
+    acknowledged: int
+    """How many alerts were marked seen now (ids already seen or unknown count for nothing)."""
+
+
+def acknowledge_alerts(sl: Storyline, ack: AlertAck) -> AlertAckResult:
+    return AlertAckResult(acknowledged=sl.acknowledge_alerts(None if ack.ids == "all" else ack.ids))

@@ -369,7 +369,7 @@ class SearchContext:
 
 @dataclass
 class AlertsContext:
-    """Watchlist alerts: on the JSON twin, those not looked at yet (each returned once)."""
+    """Watchlist alerts: on the JSON twin, those not acknowledged yet (reading marks nothing)."""
 
     alerts: list[dict[str, Any]]
     watchlist: list[dict[str, Any]] = field(default_factory=list)

@@ -6,15 +6,20 @@ from urllib.parse import urlencode
 
 from storyline.access import ArticleHit, EntityHit, QuoteHit
 from storyline.api import Storyline
+from storyline.errors import InvalidParameter
 from storyline.models import Span
 from storyline.serve.web.views.links import article_url, entity_url, span_url
 from storyline.serve.web.views.contexts import SearchHit, SearchSection, SearchContext
 
 
 SEARCH_KINDS = ("articles", "quotes", "entities")
+MAX_QUERY_CHARS = 500
+"""Longer queries are refused: an FTS query's cost grows with its words."""
 
 
 def search_page(sl: Storyline, q: str, *, kind: str = "all", limit: int = 10, offset: int = 0, base: str = "/search") -> SearchContext:
+    if len(q) > MAX_QUERY_CHARS:
+        raise InvalidParameter(f"the search query is {len(q):,} characters long; the limit is {MAX_QUERY_CHARS}")
     kinds = SEARCH_KINDS if kind == "all" else (kind,)
     sections = []
     next_url = prev_url = None
