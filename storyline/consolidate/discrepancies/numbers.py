@@ -11,6 +11,8 @@ death and injury tolls ("many more" / "dozens more" wounded), and one figure hed
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import math
 import re
 from collections import defaultdict
@@ -22,6 +24,10 @@ from storyline.consolidate.common import Families, SentenceIndex, normalize
 from storyline.consolidate.discrepancies.alignment import AlignedPair
 from storyline.consolidate.discrepancies.sides import better, same_fact, side, support_bonus
 from storyline.models import Discrepancy, EnrichedArticle, NumberMention, Span
+from storyline.consolidate.registry import discrepancy_finder
+
+if TYPE_CHECKING:
+    from storyline.consolidate.context import StoryContext
 
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _NUMBER = re.compile(r"(\$|€|£)?\b(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion))?(?:-|\s+)([a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)?")
@@ -240,3 +246,8 @@ def _time_frames(table: SentenceTable, rows: list[int]) -> str:
             if t.text not in frames:
                 frames.append(t.text)
     return ", ".join(f"“{f}”" for f in frames)
+
+
+@discrepancy_finder("numbers")
+def _numbers(story: StoryContext) -> list[Discrepancy]:
+    return number_discrepancies(story.records, story.table, story.pairs, story.families)

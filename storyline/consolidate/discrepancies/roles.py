@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -9,6 +11,10 @@ from collections.abc import Sequence
 from storyline.consolidate.common import Families, normalize
 from storyline.consolidate.discrepancies.sides import better, side
 from storyline.models import BriefEntity, Discrepancy, Span
+from storyline.consolidate.registry import discrepancy_finder
+
+if TYPE_CHECKING:
+    from storyline.consolidate.context import StoryContext
 
 # Offices one person holds one at a time; descriptive roles ("negotiator", "envoy") never conflict.
 OFFICES = [
@@ -157,3 +163,13 @@ def title_holder_discrepancies(entities: Sequence[BriefEntity], families: Famili
             )
         )
     return out
+
+
+@discrepancy_finder("role_conflicts")
+def _role_conflicts(story: StoryContext) -> list[Discrepancy]:
+    return role_discrepancies(story.canonical.entities, story.families)
+
+
+@discrepancy_finder("title_holders")
+def _title_holders(story: StoryContext) -> list[Discrepancy]:
+    return title_holder_discrepancies(story.canonical.entities, story.families)

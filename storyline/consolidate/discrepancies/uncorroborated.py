@@ -7,11 +7,17 @@ is said to be so.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections.abc import Sequence
 
 from storyline.consolidate.common import Families
 from storyline.consolidate.discrepancies.sides import side
 from storyline.models import Claim, Discrepancy, EnrichedArticle, QuoteGroup, Span
+from storyline.consolidate.registry import discrepancy_finder
+
+if TYPE_CHECKING:
+    from storyline.consolidate.context import StoryContext
 
 NAMED = ("PERSON", "ORG", "GPE", "NORP", "FAC", "EVENT")
 
@@ -66,3 +72,8 @@ def uncorroborated(
                 )
             )
     return out
+
+
+@discrepancy_finder("uncorroborated")
+def _uncorroborated(story: StoryContext) -> list[Discrepancy]:
+    return uncorroborated(story.records, story.claims, story.quotes, story.canonical.label_of, story.families)
