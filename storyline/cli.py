@@ -18,7 +18,7 @@ from rich.text import Text
 
 from storyline.api import Storyline
 from storyline.errors import StorylineError
-from storyline.serve.render import article_to_jsonl, brief_to_json, brief_to_markdown, print_brief
+from storyline.serve.render import article_to_jsonl, brief_to_json, brief_to_markdown, outlet_column, print_brief
 from storyline.watch.cli import Duration, When
 from storyline.watch.cli import register as register_watch_commands
 
@@ -237,13 +237,15 @@ def stories(ctx: click.Context, fmt: str, since: datetime | None) -> None:
     if since is not None:
         changed = {c["story"].id: c for c in sl.all_story_changes(since)}
     for story in [c["story"] for c in changed.values()] if since is not None else sl.stories():
-        outlets = sorted({a.outlet for a in sl.articles(story.article_ids) if a.outlet})
+        named = [a.outlet for a in sl.articles(story.article_ids)]
+        outlets = sorted({o for o in named if o})
         rows.append(
             {
                 "id": story.id,
                 "title": story.title,
                 "size": len(story.article_ids),
                 "outlets": outlets,
+                "unnamed_outlet_articles": sum(1 for o in named if not o),
                 "first_seen": story.first_seen.isoformat() if story.first_seen else None,
                 "last_seen": story.last_seen.isoformat() if story.last_seen else None,
                 "article_ids": story.article_ids,
@@ -263,7 +265,7 @@ def stories(ctx: click.Context, fmt: str, since: datetime | None) -> None:
             row["id"],
             Text(row["title"] or "(untitled)"),
             str(row["size"]),
-            Text(", ".join(row["outlets"])),
+            Text(outlet_column(row["outlets"], row["unnamed_outlet_articles"])),
             (row["first_seen"] or "")[:10],
             (row["last_seen"] or "")[:10],
         )

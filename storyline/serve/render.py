@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -27,6 +28,29 @@ def md_escape(text: str | None) -> str:
     text = (text or "").replace("&", "&amp;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return re.sub(r"\s*\n\s*", " ", text)
+
+
+def outlet_summary(outlets: Sequence[str | None]) -> str:
+    """How many articles from how many distinct outlets, e.g. "5 articles from 1 outlet: Matzav.com (1);
+    4 with no outlet named": an outlet is named only for the articles whose own metadata names it."""
+    n = len(outlets)
+    noun = "article" if n == 1 else "articles"
+    counts = Counter(o for o in outlets if o)
+    unnamed = n - sum(counts.values())
+    if not counts:
+        return f"{n} {noun}, no outlet named" if n else "no articles"
+    if len(counts) == 1 and not unnamed:
+        return f"{n} {noun} from {next(iter(counts))}"
+    named = ", ".join(f"{o} ({c})" for o, c in sorted(counts.items(), key=lambda oc: (-oc[1], oc[0])))
+    text = f"{n} {noun} from {len(counts)} outlet{'' if len(counts) == 1 else 's'}: {named}"
+    return text + (f"; {unnamed} with no outlet named" if unnamed else "")
+
+
+def outlet_column(outlets: Sequence[str], unnamed: int) -> str:
+    """A story's distinct outlets for a list, with how many of its articles name none."""
+    named = ", ".join(outlets)
+    extra = f"{unnamed} with no outlet named" if unnamed else ""
+    return "; ".join(x for x in (named, extra) if x) or "—"
 
 
 def brief_to_json(brief: Brief) -> str:
@@ -52,7 +76,10 @@ def _sources(n: int) -> str:
 def brief_to_markdown(brief: Brief) -> str:
     labels = _article_labels(brief)
     out = [f"# {md_escape(brief.title or brief.story_id)}", ""]
-    out.append(f"Story `{brief.story_id}`, {len(brief.articles)} articles from {len(brief.families) or len(brief.articles)} independent sources (brief schema {brief.schema_version}).")
+    out.append(
+        f"Story `{brief.story_id}`: {md_escape(outlet_summary([a.outlet for a in brief.articles]))}; "
+        f"{_sources(len(brief.families) or len(brief.articles))} (brief schema {brief.schema_version})."
+    )
     if brief.linked_story_ids:
         out.append(f"Linked stories: {', '.join(f'`{s}`' for s in brief.linked_story_ids)}.")
     out.append("")
@@ -124,7 +151,8 @@ def _heading(console: Console, title: str) -> None:
 def print_brief(brief: Brief, console: Console) -> None:
     labels = _article_labels(brief)
     console.print(Text(brief.title or brief.story_id, style="bold"))
-    console.print(Text(f"story {brief.story_id} · {len(brief.articles)} articles · {len(brief.families) or len(brief.articles)} independent sources", style="dim"))
+    outlets = outlet_summary([a.outlet for a in brief.articles])
+    console.print(Text(f"story {brief.story_id} · {outlets} · {_sources(len(brief.families) or len(brief.articles))}", style="dim"))
     if brief.linked_story_ids:
         console.print(Text("linked stories: " + ", ".join(brief.linked_story_ids), style="dim"))
     if brief.events:

@@ -44,6 +44,8 @@ class StoryRow:
     url: str = ""
     updated_at: str | None = None
     """When the story was created or last changed (grew, merged, an article updated)."""
+    unnamed_outlet_articles: int = 0
+    """How many of its articles name no outlet."""
 
 
 @dataclass
