@@ -25,7 +25,7 @@ from storyline.models import (
 )
 from storyline.settings import Settings
 
-BRIEF_BUILDER_VERSION = "4"
+BRIEF_BUILDER_VERSION = "5"
 """Bumped whenever the brief builder changes what it outputs, so cached briefs are rebuilt."""
 MIN_SUMMARY_WORDS = 8
 MAX_SUMMARY_WORDS = 60
@@ -45,12 +45,14 @@ BRIEF_PIPELINE = (
     "claims",
     "quote_groups",
     "aligned_pairs",
+    "facts",
     "articles",
     "entities",
     "summary",
     "quotes_section",
     "claims_section",
     "discrepancies",
+    "exclusives",
     "timeline",
     "coverage",
     "story_links",

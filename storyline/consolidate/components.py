@@ -9,6 +9,7 @@ from storyline.consolidate.context import StoryContext
 from storyline.consolidate.discrepancies import aligned_pairs, find_discrepancies
 from storyline.consolidate.entities import PLACE_LABELS, canonical_entities, top_entities
 from storyline.consolidate.events import article_events, coverage
+from storyline.consolidate.facts import StoryFacts
 from storyline.consolidate.quotes import quote_groups
 from storyline.consolidate.registry import component
 from storyline.models import ArticleRef, Relation
@@ -44,14 +45,26 @@ def _claims(story: StoryContext) -> None:
     story.claims = build_claims(story.table, story.families, story.relations, places, story.event_of)
 
 
-@component("quote_groups", requires=("canonical", "families"), assigns=("quotes",))
+@component("quote_groups", requires=("canonical", "families", "events"), assigns=("quotes",))
 def _quote_groups(story: StoryContext) -> None:
-    story.quotes = quote_groups(story.records, story.canonical, story.families)
+    story.quotes = quote_groups(story.records, story.canonical, story.families, story.event_of)
 
 
 @component("aligned_pairs", requires=("table", "events"), assigns=("pairs",))
 def _aligned_pairs(story: StoryContext) -> None:
     story.pairs = aligned_pairs(story.table, story.relations, story.event_of)
+
+
+@component("facts", requires=("table", "claims", "quotes", "pairs", "events", "canonical"), assigns=("facts",))
+def _facts(story: StoryContext) -> None:
+    story.facts = StoryFacts(
+        [r.article for r in story.records], story.table, story.claims, story.quotes, story.pairs, story.events, story.canonical.label_of
+    )
+
+
+@component("exclusives", requires=("facts",), assigns=("brief.exclusives",))
+def _exclusives(story: StoryContext) -> None:
+    story.sections["exclusives"] = story.facts.exclusives()
 
 
 @component("articles", assigns=("brief.articles",))
@@ -79,7 +92,7 @@ def _claims_section(story: StoryContext) -> None:
 
 @component(
     "discrepancies",
-    requires=("records", "table", "canonical", "families", "claims", "quotes", "events", "pairs"),
+    requires=("records", "table", "canonical", "families", "claims", "quotes", "events", "pairs", "facts"),
     assigns=("brief.discrepancies",),
 )
 def _discrepancies(story: StoryContext) -> None:

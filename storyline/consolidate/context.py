@@ -17,6 +17,7 @@ from storyline.consolidate.common import Families
 from storyline.consolidate.discrepancies.alignment import AlignedPair
 from storyline.consolidate.entities import Canonical
 from storyline.consolidate.events import ArticleEvent
+from storyline.consolidate.facts import StoryFacts
 from storyline.models import Claim, EnrichedArticle, QuoteGroup, Relation, Story
 from storyline.settings import Settings
 
@@ -38,6 +39,8 @@ class StoryContext:
     quotes: list[QuoteGroup] = field(init=False)
     pairs: list[AlignedPair] = field(init=False)
     """Sentences of two reports of one event stating the same fact."""
+    facts: StoryFacts = field(init=False)
+    """Every statement and quote with the articles that carry it: what every section reads."""
     sections: dict[str, Any] = field(default_factory=dict)
     """The `Brief`'s fields, by name, as the section components make them."""
 

@@ -17,10 +17,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from storyline.models import Article, Brief, Discrepancy, EnrichedArticle
+from storyline.models import Article, Brief, Discrepancy, EnrichedArticle, OutletExclusives
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
 MAX_CLAIMS_SHOWN = 12
+EXCLUSIVES_SHOWN = 3
+"""Items shown per outlet in the "only one outlet carries" section; the JSON export keeps them all."""
 
 
 def md_escape(text: str | None) -> str:
@@ -70,6 +72,16 @@ def _sources(n: int) -> str:
     return f"{n} independent source" + ("" if n == 1 else "s")
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def exclusives_counts(ex: OutletExclusives) -> str:
+    """"10 statements and 15 quotes no other outlet reporting the same event carries"."""
+    counts = " and ".join(_plural(n, what) for n, what in ((ex.statements, "statement"), (ex.quotes, "quote")) if n)
+    return f"{counts} no other outlet reporting the same event carries"
+
+
 # --- Markdown -----------------------------------------------------------------------------------
 
 
@@ -101,6 +113,12 @@ def brief_to_markdown(brief: Brief) -> str:
                 mark = " — better supported" if d.better_supported == i else ""
                 quoted = "; ".join(f"“{md_escape(s.text)}” {labels.get(s.article_id, s.article_id)}" for s in side.spans)
                 out.append(f"  - {md_escape(side.value)}: {quoted} ({_sources(side.independent_sources)}){mark}")
+    if brief.exclusives:
+        out += ["", "## Only one outlet carries", ""]
+        for ex in brief.exclusives:
+            out.append(f"- **{md_escape(ex.outlet)}** {_cite(labels, ex.article_ids)}: {exclusives_counts(ex)}; the most important:")
+            for item in ex.items[:EXCLUSIVES_SHOWN]:
+                out.append(f"  - {item.kind}: “{md_escape(item.span.text)}” {labels.get(item.span.article_id, item.span.article_id)}")
     if brief.quote_groups:
         out += ["", "## Quotes", ""]
         for g in brief.quote_groups:
@@ -186,6 +204,17 @@ def print_brief(brief: Brief, console: Console) -> None:
                     row.append(labels.get(span.article_id, span.article_id), style="cyan")
                 row.append(f" ({_sources(side.independent_sources)})", style="dim")
                 console.print(row)
+    if brief.exclusives:
+        _heading(console, "Only one outlet carries")
+        for ex in brief.exclusives:
+            heading = Text(ex.outlet, style="bold")
+            heading.append(" " + _cite(labels, ex.article_ids), style="cyan")
+            heading.append(f": {exclusives_counts(ex)}")
+            console.print(heading)
+            for item in ex.items[:EXCLUSIVES_SHOWN]:
+                line = Text(f"    {item.kind}: “{item.span.text}” ")
+                line.append(labels.get(item.span.article_id, item.span.article_id), style="cyan")
+                console.print(line)
     if brief.quote_groups:
         _heading(console, "Quotes")
         for g in brief.quote_groups:

@@ -5,8 +5,8 @@ as paraphrases, so every finding rests on structured evidence: the titles writte
 numbers with what they count, places, the words around a shared figure, who a statement or a
 quote is credited to, and which sentences of two reports state the same fact (``alignment``).
 Each side lists every span stating it and how many independent sources (rewrite families) back it;
-``nature`` says whether the sides contradict each other, differ in precision or framing, or one
-source stands alone.
+``nature`` says whether the sides contradict each other or differ in precision or framing. What
+only one outlet carries is not a disagreement: it is `Brief.exclusives`, read from the story's facts.
 
 Every finder is registered by name (`storyline.consolidate.registry.discrepancy_finder`) over the
 story context; importing this package registers the finders of its modules.
@@ -22,7 +22,6 @@ from storyline.consolidate.discrepancies import (  # noqa: F401  (importing regi
     quotes,
     roles,
     times,
-    uncorroborated,
     wording,
 )
 from storyline.consolidate.discrepancies.alignment import AlignedPair, aligned_pairs
@@ -38,7 +37,8 @@ __all__ = ["AlignedPair", "aligned_pairs", "find_discrepancies", "find_numbers",
 
 
 NATURES = ["contradiction", "precision", "framing", "uncorroborated"]
-"""Most serious first: sides that cannot both be true, then vaguer vs precise, then wording, then lone sources."""
+"""Most serious first: sides that cannot both be true, then vaguer vs precise, then wording, then lone
+sources (no finder reports those any more: what one outlet alone carries is `Brief.exclusives`)."""
 
 
 def find_discrepancies(story: StoryContext) -> list[Discrepancy]:

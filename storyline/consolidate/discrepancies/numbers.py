@@ -207,13 +207,22 @@ def number_discrepancies(
     for group in same_fact([(key, ra, rb) for key, _, _, ra, rb in found]):
         items = [found[i] for i in group]
         key = items[0][0]
-        values: dict[str, list[Quantity]] = defaultdict(list)
+        values: dict[tuple[float, float], list[Quantity]] = defaultdict(list)
         for _, qa, qb, _, _ in items:
             for q in (qa, qb):
-                if q not in values[normalize(q.span.text)]:
-                    values[normalize(q.span.text)].append(q)
+                if q not in values[(q.low, q.high)]:
+                    values[(q.low, q.high)].append(q)
         if len(values) < 2:
             continue
+        # Every article stating one of the values is on its side, also where it agrees with its
+        # aligned partner ("killed at least three" in two reports, against "several" in a third).
+        rows = {r for _, _, _, ra, rb in items for r in (ra, rb)}
+        for pair in pairs:
+            for here, there in ((pair.left, pair.right), (pair.right, pair.left)):
+                if here in rows:
+                    for q in quantities(there):
+                        if q.key == key and (q.low, q.high) in values and q not in values[(q.low, q.high)]:
+                            values[(q.low, q.high)].append(q)
         groups = sorted(values.values(), key=lambda qs: -len(qs))
         built = [side(qs[0].span.text, [q.span for q in qs], families) for qs in groups]
         contradiction = any(not _overlap(a[0], b[0]) for i, a in enumerate(groups) for b in groups[i + 1 :])

@@ -91,6 +91,8 @@ class Speaker:
     anchor: str
     outlets: list[str]
     quotes: list[QuoteLine]
+    event: str | None = None
+    """The place of the event these quotes were given at, when the speaker is quoted at several."""
 
 
 @dataclass

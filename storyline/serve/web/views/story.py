@@ -147,12 +147,14 @@ def _quote_groups_from_articles(records: list[EnrichedArticle]) -> list[QuoteGro
 
 
 def _speakers(groups: list[QuoteGroup], numbering: Numbering) -> list[Speaker]:
-    by_speaker: dict[str | None, list[QuoteLine]] = defaultdict(list)
-    outlets: dict[str | None, list[str]] = defaultdict(list)
+    # One speaker's quotes at two events (Geneva, then Florida) are two entries.
+    by_speaker: dict[tuple[str | None, str | None], list[QuoteLine]] = defaultdict(list)
+    outlets: dict[tuple[str | None, str | None], list[str]] = defaultdict(list)
     for g in groups:
+        key = (g.speaker, g.event)
         cites = list({o.span.article_id: numbering.cite(o.span) for o in g.occurrences}.values())
         differences = sorted({d for o in g.occurrences for d in o.differences})
-        by_speaker[g.speaker].append(
+        by_speaker[key].append(
             QuoteLine(
                 text=g.text or (cites[0].text if cites else ""),
                 variation=g.variation or "exact",
@@ -163,18 +165,20 @@ def _speakers(groups: list[QuoteGroup], numbering: Numbering) -> list[Speaker]:
             )
         )
         for c in cites:
-            if c.label not in outlets[g.speaker]:
-                outlets[g.speaker].append(c.label)
-    ordered = sorted(by_speaker, key=lambda s: (s is None, -len(by_speaker[s]), s or ""))
+            if c.label not in outlets[key]:
+                outlets[key].append(c.label)
+    ordered = sorted(by_speaker, key=lambda k: (k[0] is None, -len(by_speaker[k]), k[0] or "", k[1] or ""))
+    events = {name: sum(1 for k in by_speaker if k[0] == name) for name, _ in by_speaker}
     return [
         Speaker(
             name=name,
             url=entity_url(name) if name else None,
             anchor=f"speaker-{i}",
-            outlets=outlets[name],
-            quotes=sorted(by_speaker[name], key=lambda q: -len(q.cites)),
+            outlets=outlets[(name, event)],
+            quotes=sorted(by_speaker[(name, event)], key=lambda q: -len(q.cites)),
+            event=event if events[name] > 1 else None,
         )
-        for i, name in enumerate(ordered, start=1)
+        for i, (name, event) in enumerate(ordered, start=1)
     ]
 
 
