@@ -58,13 +58,16 @@ def sentence_table(records: Sequence[EnrichedArticle], canonical: Canonical) -> 
         return position.get((sent.article_id, sent.start)) if sent else None
 
     # A person the tagger missed in a sentence ("Rustem Umerov, head of ...") is still named there.
-    surnames = {
-        e.name: re.compile(rf"\b{re.escape(e.name.split()[-1])}\b")
-        for e in canonical.entities
-        if e.label == "PERSON" and len(e.name.split()) > 1 and len(e.name.split()[-1]) >= 4
-    }
-    for row, span in enumerate(spans):
-        people[row].update(name for name, pattern in surnames.items() if pattern.search(span.text))
+    by_surname: dict[str, list[str]] = {}
+    for e in canonical.entities:
+        parts = e.name.split()
+        if e.label == "PERSON" and len(parts) > 1 and len(parts[-1]) >= 4:
+            by_surname.setdefault(parts[-1], []).append(e.name)
+    if by_surname:
+        pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(by_surname, key=len, reverse=True)) + r")\b")
+        for row, span in enumerate(spans):
+            for found in pattern.findall(span.text):
+                people[row].update(by_surname[found])
     for record in records:
         aid = record.article.id
         for m in record.entities:

@@ -59,18 +59,25 @@ class Canonical:
     by_mention: dict[tuple[str, str], str] = field(default_factory=dict)
     """(article_id, in-article name) -> canonical name."""
     label_of: dict[str, str] = field(default_factory=dict)
+    _forms: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    """Normalised name or variant -> canonical name (the first entity holding it), built on first use."""
 
     def name(self, article_id: str, name: str | None) -> str | None:
         if name is None:
             return None
-        return self.by_mention.get((article_id, name), self.resolve_free(name))
+        found = self.by_mention.get((article_id, name))
+        return found if found is not None else self.resolve_free(name)
 
     def resolve_free(self, name: str) -> str:
         """Canonical name for a name seen outside NER (a quote speaker): exact or surname match."""
+        if self._forms is None:
+            self._forms = {}
+            for ent in self.entities:
+                for v in [ent.name, *ent.variants]:
+                    self._forms.setdefault(normalize(v), ent.name)
         norm = normalize(name)
-        for ent in self.entities:
-            if norm in {normalize(v) for v in [ent.name, *ent.variants]}:
-                return ent.name
+        if norm in self._forms:
+            return self._forms[norm]
         tokens = norm.split()
         if tokens:
             fits = [e.name for e in self.entities if e.label == "PERSON" and _similar(normalize(e.name).split()[-1], tokens[-1])]

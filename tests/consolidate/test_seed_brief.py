@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from storyline.consolidate.common import normalize
+from storyline.models import ExclusiveItem, OutletExclusives
+from tests.consolidate.consistency import (
+    citations_without_the_actors,
+    consistency_problems,
+    exclusives_shown_as_shared,
+    outlets_misattributed,
+)
 
 ZELENSKYY_QUOTE = "We need real, reliable solutions that will help end the war,"
 
@@ -198,3 +207,25 @@ def test_timeline_lists_dated_events_and_dates_001_from_its_story_mates(seed_sto
     assert sunday_talks.date.isoformat() == "2025-11-30"
     assert seed_story.seeds(sunday_talks.dated_from) == {"003"}
     assert {"001", "003"} <= seed_story.seeds(sunday_talks.article_ids)
+
+
+def test_the_consistency_checks_catch_a_brief_that_contradicts_itself(seed_story):
+    brief = seed_story.brief("001")
+    shared = next(c for c in brief.claims if len(c.article_ids) > 1)
+    lone = OutletExclusives(outlet="Matzav.com", article_ids=[shared.spans[0].article_id], statements=1, quotes=0,
+                            items=[ExclusiveItem(kind="statement", span=shared.spans[0], importance=1.0)])
+    assert exclusives_shown_as_shared(replace(brief, exclusives=[lone]))
+    moscow = next(s for s in brief.summary if "Moscow" in s.span.text)
+    others = ("Witkoff", "Putin", "Trump", "Rubio", "Kushner")
+    unrelated = next(s for c in brief.claims for s in c.spans if "Zelenskyy" in s.text and not any(n in s.text for n in others))
+    wrong = replace(brief, summary=[replace(moscow, supporting=[unrelated])])
+    assert citations_without_the_actors(wrong)  # cites a sentence about someone else
+    one_outlet = replace(brief, articles=[replace(a, outlet="Matzav.com") for a in brief.articles])
+    assert outlets_misattributed(one_outlet) == []
+
+
+def test_the_moscow_summary_sentence_cites_sentences_about_moscow(seed_story):
+    brief = seed_story.brief("001")
+    (moscow,) = [s for s in brief.summary if "Moscow" in s.span.text]
+    assert moscow.supporting and all("Moscow" in s.text for s in moscow.supporting)
+    assert all(consistency_problems(seed_story.sl.brief(story.id)) == [] for story in seed_story.sl.stories())

@@ -198,6 +198,8 @@ def number_discrepancies(
                 continue
             if qa.value is not None and qa.value == qb.value:
                 continue  # one figure, hedged differently ("about 70 percent" / "70 percent")
+            if qa.key in TOLLS and (_early_count(qa, qb) or _early_count(qb, qa)):
+                continue  # "at least three killed", then "ten killed": the toll rose between reports
             vague = qa.value is None or qb.value is None
             if vague and _overlap(qa, qb) and qa.key not in TOLLS:
                 continue  # "several" against "nine grandchildren": vaguer, not different, except for a toll
@@ -242,6 +244,12 @@ def number_discrepancies(
             )
         )
     return out
+
+
+def _early_count(a: Quantity, b: Quantity) -> bool:
+    """``a`` is a provisional toll ("at least three") that the figure ``b`` exceeds: an earlier count,
+    not a conflicting one. "More than 26,000" against "more than 31,000" is not: two estimates."""
+    return a.value is not None and b.value is not None and a.span.text.lower().startswith("at least") and b.value > a.value
 
 
 def _mid(q: Quantity) -> float:
