@@ -31,3 +31,15 @@ def test_no_page_credits_the_whole_seed_story_to_one_outlet(client: TestClient) 
     assert "with no outlet named" in client.get("/").text
     atom = client.get("/stories.atom").text
     assert "from 1 outlet: Matzav.com (1)" in atom and not wrong.search(atom)
+
+
+def test_story_page_lists_what_only_one_outlet_carries_compactly(client: TestClient) -> None:
+    story = _seed_story(client)
+    brief = client.get(f"/api/stories/{story['id']}").json()
+    assert brief["exclusives"] and all(ex["items"] for ex in brief["exclusives"])
+    page = client.get(f"/stories/{story['id']}").text
+    section = page[page.index('id="exclusives"') : page.index("</section>", page.index('id="exclusives"'))]
+    # Counts per outlet, a few items shown, the rest behind a fold; all of them in the JSON.
+    assert section.count("the most important:") == len(brief["exclusives"])
+    assert "more</summary>" in section
+    assert "Only one outlet carries" in page and "carries" not in "".join(d["subject"] for d in brief["discrepancies"])

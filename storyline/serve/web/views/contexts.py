@@ -145,6 +145,21 @@ class RelationView:
 
 
 @dataclass
+class ExclusivesView:
+    """What one outlet alone carries among the articles reporting its event: counts, then the items."""
+
+    outlet: str
+    articles: list[int]
+    """The numbers of its articles, as in ``[2]``."""
+    statements: int
+    quotes: int
+    top: list[Cite]
+    """The most important items (kind in ``Cite.label``)."""
+    rest: list[Cite]
+    """The others, behind a fold."""
+
+
+@dataclass
 class StoryContext:
     """The story page: the brief laid out for reading, every statement linked to its sources."""
 
@@ -166,6 +181,8 @@ class StoryContext:
     graph: svg.Graph | None
     linked_stories: list[str] = field(default_factory=list)
     api_url: str = ""
+    exclusives: list[ExclusivesView] = field(default_factory=list)
+    """Per outlet, the statements and quotes no other outlet reporting the same event carries."""
 
 
 @dataclass

@@ -14,6 +14,7 @@ from storyline.serve.web.views.contexts import (
     Cite,
     DiscrepancyView,
     EntityView,
+    ExclusivesView,
     MatrixRow,
     QuoteLine,
     RelationView,
@@ -61,7 +62,30 @@ def story_page(sl: Storyline, story_id: str) -> StoryContext:
         graph=svg.derivation_graph(cols, relations) if relations else None,
         linked_stories=list(brief.linked_story_ids),
         api_url=f"/api/stories/{quote(brief.story_id)}",
+        exclusives=_exclusives(brief, numbering),
     )
+
+
+EXCLUSIVES_SHOWN = 3
+
+
+def _exclusives(brief: Brief, numbering: Numbering) -> list[ExclusivesView]:
+    views = []
+    for ex in brief.exclusives:
+        cites = [numbering.cite(item.span) for item in ex.items]
+        for cite, item in zip(cites, ex.items, strict=True):
+            cite.label = item.kind
+        views.append(
+            ExclusivesView(
+                outlet=ex.outlet,
+                articles=[numbering.by_id[a].n for a in ex.article_ids if a in numbering.by_id],
+                statements=ex.statements,
+                quotes=ex.quotes,
+                top=cites[:EXCLUSIVES_SHOWN],
+                rest=cites[EXCLUSIVES_SHOWN:],
+            )
+        )
+    return views
 
 
 def _claims_matrix(brief: Brief, numbering: Numbering) -> tuple[list[str], str, list[MatrixRow], list[MatrixRow]]:
