@@ -45,6 +45,7 @@ BRIEF_PIPELINE = (
     "claims",
     "quote_groups",
     "aligned_pairs",
+    "figure_pairs",
     "facts",
     "articles",
     "entities",

@@ -7,6 +7,7 @@ from storyline.consolidate.claims import build_claims, estimated_rewrite_pairs, 
 from storyline.consolidate.common import Families
 from storyline.consolidate.context import StoryContext
 from storyline.consolidate.discrepancies import aligned_pairs, find_discrepancies
+from storyline.consolidate.discrepancies.numbers import figure_pairs
 from storyline.consolidate.entities import PLACE_LABELS, canonical_entities, top_entities
 from storyline.consolidate.events import article_events, coverage
 from storyline.consolidate.facts import StoryFacts
@@ -55,10 +56,21 @@ def _aligned_pairs(story: StoryContext) -> None:
     story.pairs = aligned_pairs(story.table, story.relations, story.event_of)
 
 
-@component("facts", requires=("table", "claims", "quotes", "pairs", "events", "canonical"), assigns=("facts",))
+@component("figure_pairs", requires=("table", "pairs"), assigns=("figure_pairs",))
+def _figure_pairs(story: StoryContext) -> None:
+    story.figure_pairs = figure_pairs(story.records, story.table, story.pairs)
+
+
+@component("facts", requires=("table", "claims", "quotes", "pairs", "figure_pairs", "events", "canonical"), assigns=("facts",))
 def _facts(story: StoryContext) -> None:
     story.facts = StoryFacts(
-        [r.article for r in story.records], story.table, story.claims, story.quotes, story.pairs, story.events, story.canonical.label_of
+        [r.article for r in story.records],
+        story.table,
+        story.claims,
+        story.quotes,
+        [*story.pairs, *story.figure_pairs],
+        story.events,
+        story.canonical.label_of,
     )
 
 
@@ -92,7 +104,7 @@ def _claims_section(story: StoryContext) -> None:
 
 @component(
     "discrepancies",
-    requires=("records", "table", "canonical", "families", "claims", "quotes", "events", "pairs", "facts"),
+    requires=("records", "table", "canonical", "families", "claims", "quotes", "events", "pairs", "figure_pairs", "facts"),
     assigns=("brief.discrepancies",),
 )
 def _discrepancies(story: StoryContext) -> None:

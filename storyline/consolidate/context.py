@@ -39,6 +39,8 @@ class StoryContext:
     quotes: list[QuoteGroup] = field(init=False)
     pairs: list[AlignedPair] = field(init=False)
     """Sentences of two reports of one event stating the same fact."""
+    figure_pairs: list[AlignedPair] = field(init=False)
+    """Further sentence pairs giving a figure of the same thing (compared by the number finder)."""
     facts: StoryFacts = field(init=False)
     """Every statement and quote with the articles that carry it: what every section reads."""
     sections: dict[str, Any] = field(default_factory=dict)
