@@ -24,31 +24,10 @@ _Date = date
 """For fields named ``date`` with a default: there the name hides the type (pydantic, serving the API schema, reads the class namespace)."""
 
 __all__ = [
-    "Article",
-    "ArticleEventJSON",
-    "ArticleRef",
-    "Brief",
-    "BriefEntity",
-    "Claim",
-    "Discrepancy",
-    "DiscrepancySide",
-    "EntityRole",
-    "EventCoverage",
-    "ExclusiveItem",
-    "OutletExclusives",
-    "QuoteGroup",
-    "QuoteOccurrence",
-    "TimelineEvent",
-    "EnrichedArticle",
-    "EntityMention",
-    "NumberMention",
-    "Quote",
-    "Relation",
-    "RemovedFragment",
-    "Span",
-    "Story",
-    "SummarySentence",
-    "TimeMention",
+    "Article", "ArticleEventJSON", "ArticleRef", "Brief", "BriefEntity", "Claim", "Discrepancy",
+    "DiscrepancySide", "EntityRole", "EventCoverage", "ExclusiveItem", "OutletExclusives", "QuoteGroup",
+    "QuoteOccurrence", "TimelineEvent", "EnrichedArticle", "EntityMention", "NumberMention", "Quote",
+    "Relation", "RemovedFragment", "Span", "Story", "SummarySentence", "TimeMention",
 ]
 
 
@@ -356,9 +335,8 @@ class OutletExclusives(Record):
     """The outlet its articles' metadata name, or the article's title in quotes when it names none."""
     article_ids: list[str]
     statements: int
-    """How many of ``items`` are statements."""
+    """How many of ``items`` are statements (``quotes``: how many are quotes)."""
     quotes: int
-    """How many of ``items`` are quotes."""
     items: list[ExclusiveItem] = field(default_factory=list)
     """Every item, most important first (a page shows the first few)."""
 
