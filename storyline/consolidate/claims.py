@@ -17,6 +17,7 @@ SAME_CLAIM = 0.5
 """TF-IDF cosine at which two sentences of different articles make the same claim outright."""
 SAME_CLAIM_WITH_ENTITY = 0.3
 """Lower cosine that suffices when the two sentences also name a common (non-place) entity."""
+ACTOR_LABELS = ("PERSON", "ORG")
 SAME_ACTORS = 0.5
 """Jaccard overlap of two sentences' actors (people, organisations) for them to state one fact."""
 SHARED_CONTENT = 3
@@ -57,17 +58,24 @@ def sentence_table(records: Sequence[EnrichedArticle], canonical: Canonical) -> 
         sent = index.sentence_of(span)
         return position.get((sent.article_id, sent.start)) if sent else None
 
-    # A person the tagger missed in a sentence ("Rustem Umerov, head of ...") is still named there.
-    by_surname: dict[str, list[str]] = {}
+    # An actor the tagger missed in a sentence ("Rustem Umerov, head of ...") is still named there:
+    # any written form of a person or organisation of the story, or a person's surname.
+    by_form: dict[str, set[str]] = {}
     for e in canonical.entities:
+        if e.label not in ACTOR_LABELS:
+            continue
+        forms = {e.name, *e.variants}
         parts = e.name.split()
         if e.label == "PERSON" and len(parts) > 1 and len(parts[-1]) >= 4:
-            by_surname.setdefault(parts[-1], []).append(e.name)
-    if by_surname:
-        pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(by_surname, key=len, reverse=True)) + r")\b")
+            forms.add(parts[-1])
+        for form in forms:
+            if len(form) >= 2:
+                by_form.setdefault(form, set()).add(e.name)
+    if by_form:
+        pattern = re.compile(r"\b(" + "|".join(re.escape(f) for f in sorted(by_form, key=len, reverse=True)) + r")\b")
         for row, span in enumerate(spans):
             for found in pattern.findall(span.text):
-                people[row].update(by_surname[found])
+                people[row].update(by_form[found])
     for record in records:
         aid = record.article.id
         for m in record.entities:
@@ -75,7 +83,7 @@ def sentence_table(records: Sequence[EnrichedArticle], canonical: Canonical) -> 
             if i is not None:
                 name = canonical.name(aid, m.name) or m.name
                 entities[i].add(name)
-                if canonical.label_of.get(name) in ("PERSON", "ORG"):
+                if canonical.label_of.get(name) in ACTOR_LABELS:
                     people[i].add(name)
         for n in record.numbers:
             i = slot(n.span)
