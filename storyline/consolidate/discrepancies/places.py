@@ -160,6 +160,14 @@ def place_discrepancies(
                 values[normalize(p.span.text)].append(p.span)
         if len(values) < 2:
             continue
+        # Every article placing the fact the same way is on that side, also where it agrees with its partner.
+        rows = {r for _, _, ra, rb, _ in items for r in (ra, rb)}
+        for pair in pairs:
+            for here, there in ((pair.left, pair.right), (pair.right, pair.left)):
+                if here in rows and there not in rows:
+                    for p in places(there)[:1]:
+                        if normalize(p.span.text) in values:
+                            values[normalize(p.span.text)].append(p.span)
         built = [side(spans[0].text, spans, families) for spans in sorted(values.values(), key=lambda s: -len(s))]
         precision = all(item[4] for item in items)
         sentence = table.spans[items[0][2]].text
