@@ -70,6 +70,9 @@ class StoryFacts:
         self.order = {a.id: i for i, a in enumerate(articles)}
         self.label = {a.id: source_label(a) for a in articles}
         self.table = table
+        self.rows_of: dict[str, list[int]] = defaultdict(list)
+        for i, sentence in enumerate(table.spans):
+            self.rows_of[sentence.article_id].append(i)
         row_of = {(s.article_id, s.start, s.end): i for i, s in enumerate(table.spans)}
         carried: list[set[str]] = [{s.article_id} for s in table.spans]
         for claim in claims:
@@ -103,8 +106,10 @@ class StoryFacts:
                 self.facts.append(Fact("statement", span, row, self.row_carriers[row]))
 
     def _row(self, span: Span) -> int | None:
-        for row, sent in enumerate(self.table.spans):
-            if sent.article_id == span.article_id and sent.start <= span.start < sent.end:
+        """The sentence table row holding ``span``."""
+        for row in self.rows_of.get(span.article_id, ()):
+            sent = self.table.spans[row]
+            if sent.start <= span.start < sent.end:
                 return row
         return None
 
