@@ -213,10 +213,12 @@ def basil() -> dict:
     triplets: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         triplets[r["triplet"]].append(r)
-    surfaced: Counter[tuple[str, str]] = Counter()  # (bias, outlet) -> spans surfaced
+    surfaced: Counter[tuple[str, str]] = Counter()  # (bias, outlet) -> spans a discrepancy side overlaps
+    surfaced_any: Counter[tuple[str, str]] = Counter()  # ... or an item only one outlet carries
     spans: Counter[tuple[str, str]] = Counter()
     unlocated = not_enriched = 0
-    sentences = sentences_flagged = chars = chars_flagged = 0
+    sentences = sentences_flagged = chars = chars_flagged = sentences_exclusive = 0
+    exclusive_items: list[int] = []
     kinds: Counter[str] = Counter()
     natures: Counter[str] = Counter()
     per_brief = []
@@ -224,6 +226,8 @@ def basil() -> dict:
         ids = [_basil_id(r) for r in members]
         brief = _brief(triplet, ids, records)
         flagged = gold.flagged_spans(brief.discrepancies)
+        exclusive = gold.exclusive_spans(brief)
+        exclusive_items.append(sum(len(ex.items) for ex in brief.exclusives))
         kinds.update(d.kind for d in brief.discrepancies)
         natures.update(gold.nature_of(d) for d in brief.discrepancies)
         per_brief.append(len(brief.discrepancies))
@@ -238,6 +242,7 @@ def basil() -> dict:
             for sentence in records[aid].sentences:
                 sentences += 1
                 sentences_flagged += gold.overlaps_any(sentence.start, sentence.end, flagged[aid])
+                sentences_exclusive += gold.overlaps_any(sentence.start, sentence.end, exclusive[aid])
             for phrase in r["annotations"]["phrase-level-annotations"]:
                 where = gold.locate_phrase(text, phrase["txt"], phrase["start"])
                 if where is None:
@@ -246,15 +251,19 @@ def basil() -> dict:
                 key = (phrase["bias"], r["outlet"].lower())
                 spans[key] += 1
                 surfaced[key] += gold.overlaps_any(*where, flagged[aid])
+                surfaced_any[key] += gold.overlaps_any(*where, flagged[aid] + exclusive[aid])
 
     def share(bias: str) -> dict:
         outlets = sorted({o for b, o in spans if b == bias})
         n = sum(spans[(bias, o)] for o in outlets)
         ok = sum(surfaced[(bias, o)] for o in outlets)
+        ok_any = sum(surfaced_any[(bias, o)] for o in outlets)
         return {
             "spans": n,
             "surfaced": ok,
             "share": gold.ratio(ok, n),
+            "surfaced_with_exclusives": ok_any,
+            "share_with_exclusives": gold.ratio(ok_any, n),
             "per_outlet": {o: {"spans": spans[(bias, o)], "surfaced": surfaced[(bias, o)], "share": gold.ratio(surfaced[(bias, o)], spans[(bias, o)])} for o in outlets},
         }
 
@@ -269,6 +278,8 @@ def basil() -> dict:
         "spans_not_located": unlocated,
         "flagged_sentence_share": gold.ratio(sentences_flagged, sentences),
         "flagged_char_share": gold.ratio(chars_flagged, chars),
+        "exclusive_sentence_share": gold.ratio(sentences_exclusive, sentences),
+        "exclusive_items_per_brief": {"mean": round(statistics.mean(exclusive_items), 2), "max": max(exclusive_items)},
         "discrepancies_per_brief": {"mean": round(statistics.mean(per_brief), 2), "median": statistics.median(per_brief), "max": max(per_brief)},
         "discrepancies_by_kind": dict(kinds.most_common()),
         "discrepancies_per_brief_by_kind": {k: round(n / len(triplets), 2) for k, n in kinds.most_common()},
@@ -314,9 +325,11 @@ def main(argv: list[str]) -> None:
     )
     b = figures["basil_dev"]
     print(
-        f"BASIL dev: {b['informational_bias']['share']} of {b['informational_bias']['spans']} informational-bias spans surfaced "
-        f"(lexical control {b['lexical_bias_control']['share']}); the briefs flag {b['flagged_sentence_share']} of sentences, "
-        f"{b['flagged_char_share']} of characters"
+        f"BASIL dev: {b['informational_bias']['share']} of {b['informational_bias']['spans']} informational-bias spans surfaced by a discrepancy, "
+        f"{b['informational_bias']['share_with_exclusives']} with the items one outlet alone carries "
+        f"(lexical control {b['lexical_bias_control']['share']} / {b['lexical_bias_control']['share_with_exclusives']}); "
+        f"discrepancies flag {b['flagged_sentence_share']} of sentences ({b['flagged_char_share']} of characters), "
+        f"exclusives {b['exclusive_sentence_share']}"
     )
     e = figures["ecbplus_dev"]
     print(f"ECB+ dev: {e['stories']} stories, {e['spans_verified']}/{e['spans_checked']} spans verify ({e['span_verify_share']:.2%})")

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from storyline.models import Discrepancy, Span
+from storyline.models import Brief, Discrepancy, Span
 
 KINDS = ("role", "title_holder", "number", "place", "date", "characterisation", "attribution", "claim")
 NATURES = ("contradiction", "precision", "framing")
@@ -170,6 +170,15 @@ def flagged_spans(discrepancies: Iterable[Discrepancy]) -> dict[str, list[tuple[
         for side in d.sides:
             for span in side.spans:
                 out[span.article_id].append((span.start, span.end))
+    return out
+
+
+def exclusive_spans(brief: Brief) -> dict[str, list[tuple[int, int]]]:
+    """Every item of the brief's "only one outlet carries" section, per article."""
+    out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for ex in brief.exclusives:
+        for item in ex.items:
+            out[item.span.article_id].append((item.span.start, item.span.end))
     return out
 
 

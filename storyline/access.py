@@ -48,9 +48,12 @@ class StoryListing:
     title: str | None
     size: int
     outlets: list[str]
+    """The distinct outlets its articles' metadata name."""
     first_seen: str | None
     last_seen: str | None
     updated_at: str | None = None
+    unnamed_outlet_articles: int = 0
+    """How many of its articles name no outlet."""
 
 
 @dataclass

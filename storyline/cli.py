@@ -16,7 +16,7 @@ from rich.text import Text
 
 from storyline.api import Storyline
 from storyline.cli_boundary import StorylineGroup
-from storyline.serve.render import article_to_jsonl, brief_to_json, brief_to_markdown, fitted_table, print_brief, terminal_console, terminal_safe
+from storyline.serve.render import article_to_jsonl, brief_to_json, brief_to_markdown, fitted_table, outlet_column, print_brief, terminal_console, terminal_safe
 from storyline.watch.cli import Duration, When
 from storyline.watch.cli import register as register_watch_commands
 
@@ -227,13 +227,15 @@ def stories(ctx: click.Context, fmt: str, since: datetime | None) -> None:
     if since is not None:
         changed = {c["story"].id: c for c in sl.all_story_changes(since)}
     for story in [c["story"] for c in changed.values()] if since is not None else sl.stories():
-        outlets = sorted({a.outlet for a in sl.articles(story.article_ids) if a.outlet})
+        named = [a.outlet for a in sl.articles(story.article_ids)]
+        outlets = sorted({o for o in named if o})
         rows.append(
             {
                 "id": story.id,
                 "title": story.title,
                 "size": len(story.article_ids),
                 "outlets": outlets,
+                "unnamed_outlet_articles": sum(1 for o in named if not o),
                 "first_seen": story.first_seen.isoformat() if story.first_seen else None,
                 "last_seen": story.last_seen.isoformat() if story.last_seen else None,
                 "article_ids": story.article_ids,
@@ -248,7 +250,7 @@ def stories(ctx: click.Context, fmt: str, since: datetime | None) -> None:
     # One line per story at any width (a title wrapped over 8 lines at 80 columns): the first and
     # last days share a column, titles and outlets share what the fixed columns leave.
     cells = [
-        (row["id"], Text(row["title"] or "(untitled)"), str(row["size"]), Text(", ".join(row["outlets"])), _days(row["first_seen"], row["last_seen"]))
+        (row["id"], Text(row["title"] or "(untitled)"), str(row["size"]), Text(outlet_column(row["outlets"], row["unnamed_outlet_articles"])), _days(row["first_seen"], row["last_seen"]))
         for row in rows
     ]
     console.print(fitted_table(("id", "title", "size", "outlets", "seen"), cells, flexible={"title": 3, "outlets": 1}, width=console.width))

@@ -24,29 +24,10 @@ _Date = date
 """For fields named ``date`` with a default: there the name hides the type (pydantic, serving the API schema, reads the class namespace)."""
 
 __all__ = [
-    "Article",
-    "ArticleEventJSON",
-    "ArticleRef",
-    "Brief",
-    "BriefEntity",
-    "Claim",
-    "Discrepancy",
-    "DiscrepancySide",
-    "EntityRole",
-    "EventCoverage",
-    "QuoteGroup",
-    "QuoteOccurrence",
-    "TimelineEvent",
-    "EnrichedArticle",
-    "EntityMention",
-    "NumberMention",
-    "Quote",
-    "Relation",
-    "RemovedFragment",
-    "Span",
-    "Story",
-    "SummarySentence",
-    "TimeMention",
+    "Article", "ArticleEventJSON", "ArticleRef", "Brief", "BriefEntity", "Claim", "Discrepancy",
+    "DiscrepancySide", "EntityRole", "EventCoverage", "ExclusiveItem", "OutletExclusives", "QuoteGroup",
+    "QuoteOccurrence", "TimelineEvent", "EnrichedArticle", "EntityMention", "NumberMention", "Quote",
+    "Relation", "RemovedFragment", "Span", "Story", "SummarySentence", "TimeMention",
 ]
 
 
@@ -280,6 +261,9 @@ class QuoteGroup(Record):
     """Rewrite families among the carrying articles (a rewrite does not confirm its source)."""
     variation: str = "exact"
     """``exact``, ``trimmed`` (one wording inside another) or ``edited``."""
+    event: str | None = None
+    """The place of the event the quoting articles report, when their leads name one: quotes of two
+    events (a meeting in Geneva, another in Florida) are never one group."""
 
 
 @dataclass
@@ -336,6 +320,31 @@ class Discrepancy(Record):
 
 
 @dataclass
+class ExclusiveItem(Record):
+    """A statement or quote only one outlet's articles carry, among the articles reporting its event."""
+
+    kind: str
+    """``statement`` or ``quote``."""
+    span: Span
+    importance: float
+    """How central it is to the story (0 to about 1.5): items are ranked by it, most important first."""
+
+
+@dataclass
+class OutletExclusives(Record):
+    """What only one outlet carries: no article of another outlet covering the same event carries it."""
+
+    outlet: str
+    """The outlet its articles' metadata name, or the article's title in quotes when it names none."""
+    article_ids: list[str]
+    statements: int
+    """How many of ``items`` are statements (``quotes``: how many are quotes)."""
+    quotes: int
+    items: list[ExclusiveItem] = field(default_factory=list)
+    """Every item, most important first (a page shows the first few)."""
+
+
+@dataclass
 class TimelineEvent(Record):
     """A dated statement of the story, with the time expressions behind the date."""
 
@@ -381,7 +390,7 @@ class Brief(Record):
     discrepancies: list[Discrepancy] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
-    schema_version: str = "2"
+    schema_version: str = "3"
     """Version of this record's JSON shape (docs/brief-schema.json); bumped on every change."""
     events: list[EventCoverage] = field(default_factory=list)
     """The distinct events the articles report, and which article covers which."""
@@ -389,3 +398,5 @@ class Brief(Record):
     """Rewrite families: articles linked by near-duplicate/derivation relations count as one source."""
     linked_story_ids: list[str] = field(default_factory=list)
     """Related stories (e.g. an earlier meeting of the same negotiations)."""
+    exclusives: list[OutletExclusives] = field(default_factory=list)
+    """Per outlet, the statements and quotes no other outlet reporting the same event carries."""

@@ -7,25 +7,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from storyline.consolidate.claims import (
-    SentenceTable,
-    build_claims,
-    estimated_rewrite_pairs,
-    sentence_table,
-)
+from storyline.consolidate import components as _components  # noqa: F401  (registers the components)
+from storyline.consolidate.claims import SentenceTable
 from storyline.consolidate.common import Families
-from storyline.consolidate.discrepancies import find_discrepancies
-from storyline.consolidate.entities import (
-    BRIEF_LABELS,
-    PLACE_LABELS,
-    canonical_entities,
-    top_entities,
-)
-from storyline.consolidate.events import ArticleEvent, article_events, coverage
-from storyline.consolidate.quotes import quote_groups
+from storyline.consolidate.context import StoryContext
+from storyline.consolidate.entities import BRIEF_LABELS
+from storyline.consolidate.events import ArticleEvent
+from storyline.consolidate.registry import build_pipeline, component
 from storyline.consolidate.timeline import build_timeline
 from storyline.models import (
-    ArticleRef,
     Brief,
     Claim,
     EnrichedArticle,
@@ -35,7 +25,7 @@ from storyline.models import (
 )
 from storyline.settings import Settings
 
-BRIEF_BUILDER_VERSION = "4"
+BRIEF_BUILDER_VERSION = "5"
 """Bumped whenever the brief builder changes what it outputs, so cached briefs are rebuilt."""
 MIN_SUMMARY_WORDS = 8
 MAX_SUMMARY_WORDS = 60
@@ -47,6 +37,30 @@ MAX_SUMMARY_REDUNDANCY = 0.6
 __all__ = ["BRIEF_BUILDER_VERSION", "BRIEF_LABELS", "build_brief", "extractive_summary"]
 
 
+BRIEF_PIPELINE = (
+    "canonical",
+    "sentence_table",
+    "families",
+    "events",
+    "claims",
+    "quote_groups",
+    "aligned_pairs",
+    "figure_pairs",
+    "facts",
+    "articles",
+    "entities",
+    "summary",
+    "quotes_section",
+    "claims_section",
+    "discrepancies",
+    "exclusives",
+    "timeline",
+    "coverage",
+    "story_links",
+)
+"""The components that build a brief, in order (`storyline.consolidate.registry`)."""
+
+
 def build_brief(
     story: Story,
     records: Sequence[EnrichedArticle],
@@ -54,43 +68,22 @@ def build_brief(
     relations: Sequence[Relation] = (),
 ) -> Brief:
     """The brief of ``story`` from its members' enriched records (in story order)."""
-    by_id = {r.article.id: r for r in records}
-    members = [by_id[aid] for aid in story.article_ids if aid in by_id]
-    member_ids = [r.article.id for r in members]
-    inside = set(member_ids)
-    relations = [r for r in relations if r.article_id in inside and r.other_id in inside]
+    context = StoryContext.of(story, list(records), settings, list(relations))
+    for step in build_pipeline(BRIEF_PIPELINE):
+        step.func(context)
+    return Brief(story_id=story.id, title=story.title, **context.sections)
 
-    canonical = canonical_entities(members)
-    table = sentence_table(members, canonical)
-    family_relations = list(relations)
-    if not relations:
-        # No relate output for this story: estimate rewrites so copies are not counted as confirmation.
-        family_relations = [Relation(a, b, "derivation", 0.0) for a, b in estimated_rewrite_pairs(table, member_ids)]
-    families = Families(member_ids, family_relations)
 
-    places = frozenset(e.name for e in canonical.entities if e.label in PLACE_LABELS)
-    events = article_events(story, members, canonical)
-    claims = build_claims(table, families, relations, places, {aid: ev.place for aid, ev in events.items()})
-    quotes = quote_groups(members, canonical, families)
-    discrepancies = find_discrepancies(members, table, canonical, families, claims, quotes, events, relations)
-    return Brief(
-        story_id=story.id,
-        title=story.title,
-        articles=[
-            ArticleRef(id=r.article.id, title=r.article.title, url=r.article.url, outlet=r.article.outlet, published=r.article.published)
-            for r in members
-        ],
-        entities=top_entities(canonical.entities, settings.top_entities),
-        summary=extractive_summary(table, claims, families, settings.summary_sentences, main_event(events)),
-        quote_groups=quotes,
-        claims=claims,
-        discrepancies=discrepancies,
-        timeline=build_timeline(members, claims, events),
-        relations=list(relations),
-        events=coverage(members, events),
-        families=families.groups,
-        linked_story_ids=list(story.linked_story_ids),
+@component("summary", requires=("table", "claims", "families", "events"), assigns=("brief.summary",))
+def _summary(story: StoryContext) -> None:
+    story.sections["summary"] = extractive_summary(
+        story.table, story.claims, story.families, story.settings.summary_sentences, main_event(story.events)
     )
+
+
+@component("timeline", requires=("claims", "events"), assigns=("brief.timeline",))
+def _timeline(story: StoryContext) -> None:
+    story.sections["timeline"] = build_timeline(story.records, story.claims, story.events)
 
 
 def _positions(table: SentenceTable) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,11 +11,18 @@ import numpy as np
 from storyline.consolidate.common import Families, SentenceIndex, UnionFind, tfidf
 from storyline.consolidate.entities import Canonical
 from storyline.models import Claim, EnrichedArticle, Relation, Span
+from storyline.text import content_words
 
 SAME_CLAIM = 0.5
 """TF-IDF cosine at which two sentences of different articles make the same claim outright."""
 SAME_CLAIM_WITH_ENTITY = 0.3
 """Lower cosine that suffices when the two sentences also name a common (non-place) entity."""
+ACTOR_LABELS = ("PERSON", "ORG")
+SAME_ACTORS = 0.5
+"""Jaccard overlap of two sentences' actors (people, organisations) for them to state one fact."""
+SHARED_CONTENT = 3
+"""Content words (stemmed) two sentences share, at least, to state one fact when one names no actor."""
+STEM = 5
 MIN_CLAIM_WORDS = 6
 REWRITE_ALIGNED_SHARE = 0.2
 """Fallback only (no relations stored): share of both articles' sentences aligned above
@@ -50,6 +58,24 @@ def sentence_table(records: Sequence[EnrichedArticle], canonical: Canonical) -> 
         sent = index.sentence_of(span)
         return position.get((sent.article_id, sent.start)) if sent else None
 
+    # An actor the tagger missed in a sentence ("Rustem Umerov, head of ...") is still named there:
+    # any written form of a person or organisation of the story, or a person's surname.
+    by_form: dict[str, set[str]] = {}
+    for e in canonical.entities:
+        if e.label not in ACTOR_LABELS:
+            continue
+        forms = {e.name, *e.variants}
+        parts = e.name.split()
+        if e.label == "PERSON" and len(parts) > 1 and len(parts[-1]) >= 4:
+            forms.add(parts[-1])
+        for form in forms:
+            if len(form) >= 2:
+                by_form.setdefault(form, set()).add(e.name)
+    if by_form:
+        pattern = re.compile(r"\b(" + "|".join(re.escape(f) for f in sorted(by_form, key=len, reverse=True)) + r")\b")
+        for row, span in enumerate(spans):
+            for found in pattern.findall(span.text):
+                people[row].update(by_form[found])
     for record in records:
         aid = record.article.id
         for m in record.entities:
@@ -57,7 +83,7 @@ def sentence_table(records: Sequence[EnrichedArticle], canonical: Canonical) -> 
             if i is not None:
                 name = canonical.name(aid, m.name) or m.name
                 entities[i].add(name)
-                if canonical.label_of.get(name) in ("PERSON", "ORG"):
+                if canonical.label_of.get(name) in ACTOR_LABELS:
                     people[i].add(name)
         for n in record.numbers:
             i = slot(n.span)
@@ -91,7 +117,24 @@ def estimated_rewrite_pairs(table: SentenceTable, article_ids: Sequence[str]) ->
     return pairs
 
 
-def _is_claim(span: Span) -> bool:
+def _stems(text: str) -> set[str]:
+    return {w[:STEM] for w in content_words(text) if len(w) >= STEM - 1}
+
+
+def says_same(table: SentenceTable, i: int, j: int) -> bool:
+    """Whether sentences ``i`` and ``j`` can state one fact, not two neighbouring ones: mostly the
+    same actors (people and organisations, Jaccard at least ``SAME_ACTORS``), or, when one names
+    none (a pronoun, a strike), close wording or ``SHARED_CONTENT`` content words in common."""
+    a, b = table.people[i], table.people[j]
+    if a and b:
+        return len(a & b) >= SAME_ACTORS * len(a | b)
+    shared = len(_stems(table.spans[i].text) & _stems(table.spans[j].text))
+    similarity = float(table.similarity[i, j])
+    return shared >= SHARED_CONTENT or similarity >= (SAME_CLAIM if a or b else SAME_CLAIM_WITH_ENTITY)
+
+
+def is_claim(span: Span) -> bool:
+    """A sentence that states something: long enough, ending like a statement, not a question."""
     text = span.text.strip()
     return len(text.split()) >= MIN_CLAIM_WORDS and text[-1:] in ".!\"”’'" and not text.endswith("?")
 
@@ -111,18 +154,22 @@ def build_claims(
     """
     event_of = event_of or {}
     event_places = set(event_of.values())
-    candidates = [i for i, s in enumerate(table.spans) if _is_claim(s)]
+    candidates = [i for i, s in enumerate(table.spans) if is_claim(s)]
     key = {(s.article_id, s.start, s.end): i for i, s in enumerate(table.spans)}
     uf = UnionFind(str(i) for i in candidates)
     members_of: dict[str, set[str]] = {str(i): {table.spans[i].article_id} for i in candidates}
+    rows_of: dict[str, list[int]] = {str(i): [i] for i in candidates}
 
     def join(i: int, j: int) -> None:
         ri, rj = uf.find(str(i)), uf.find(str(j))
         if ri == rj or members_of[ri] & members_of[rj]:
             return  # a claim takes at most one sentence per article
+        if not all(says_same(table, a, b) for a in rows_of[ri] for b in rows_of[rj]):
+            return  # every sentence of a claim states what every other one does, not a neighbour fact
         uf.union(ri, rj)
         root = uf.find(ri)
         members_of[root] = members_of[ri] | members_of[rj]
+        rows_of[root] = rows_of[ri] + rows_of[rj]
 
     # The relate stage's aligned sentence pairs are the same claim by construction.
     for rel in relations:

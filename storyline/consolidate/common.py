@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfVectorizer
 from unidecode import unidecode
 
@@ -23,6 +25,15 @@ def normalize(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(unidecode(text).lower())
+
+
+def component_labels(count: int, edges: Sequence[tuple[int, int]]) -> list[int]:
+    """The connected component of each of ``count`` nodes joined by ``edges`` (undirected)."""
+    if not edges:
+        return list(range(count))
+    rows, cols = zip(*edges, strict=True)
+    graph = coo_matrix((np.ones(len(edges), dtype=np.int8), (rows, cols)), shape=(count, count))
+    return [int(label) for label in connected_components(graph, directed=False)[1]]
 
 
 class UnionFind:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import JaroWinkler
 
-from storyline.consolidate.common import UnionFind, normalize
+from storyline.consolidate.common import component_labels, normalize
 from storyline.models import (
     BriefEntity,
     EnrichedArticle,
@@ -59,18 +59,25 @@ class Canonical:
     by_mention: dict[tuple[str, str], str] = field(default_factory=dict)
     """(article_id, in-article name) -> canonical name."""
     label_of: dict[str, str] = field(default_factory=dict)
+    _forms: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    """Normalised name or variant -> canonical name (the first entity holding it), built on first use."""
 
     def name(self, article_id: str, name: str | None) -> str | None:
         if name is None:
             return None
-        return self.by_mention.get((article_id, name), self.resolve_free(name))
+        found = self.by_mention.get((article_id, name))
+        return found if found is not None else self.resolve_free(name)
 
     def resolve_free(self, name: str) -> str:
         """Canonical name for a name seen outside NER (a quote speaker): exact or surname match."""
+        if self._forms is None:
+            self._forms = {}
+            for ent in self.entities:
+                for v in [ent.name, *ent.variants]:
+                    self._forms.setdefault(normalize(v), ent.name)
         norm = normalize(name)
-        for ent in self.entities:
-            if norm in {normalize(v) for v in [ent.name, *ent.variants]}:
-                return ent.name
+        if norm in self._forms:
+            return self._forms[norm]
         tokens = norm.split()
         if tokens:
             fits = [e.name for e in self.entities if e.label == "PERSON" and _similar(normalize(e.name).split()[-1], tokens[-1])]
@@ -98,10 +105,13 @@ def canonical_entities(records: Sequence[EnrichedArticle]) -> Canonical:
         if norm:
             nodes[(group, norm)].add((aid, name))
 
-    uf = UnionFind(f"{g}|{n}" for g, n in nodes)
+    index = {key: i for i, key in enumerate(nodes)}
+    full_names: list[tuple[int, int]] = []  # edges between names of two words or more
+    single_names: list[tuple[int, int]] = []  # edges that join a lone word
     by_group: dict[str, list[str]] = defaultdict(list)
     for g, n in nodes:
         by_group[g].append(n)
+    pending: list[tuple[str, list[str], list[str], dict[str, list[str]]]] = []
     for group, names in by_group.items():
         tokens = {n: n.split() for n in names}
         multi = [n for n in names if len(tokens[n]) > 1]
@@ -115,31 +125,35 @@ def canonical_entities(records: Sequence[EnrichedArticle]) -> Canonical:
                 for b in bucket[i + 1 :]:
                     ta, tb = tokens[a], tokens[b]
                     if len(ta) == len(tb) and all(_similar(x, y) for x, y in zip(ta, tb, strict=True)):
-                        uf.union(f"{group}|{a}", f"{group}|{b}")
+                        full_names.append((index[(group, a)], index[(group, b)]))
                     elif min(len(ta), len(tb)) >= 2:
                         # A title glued to the name by NER: "Comedian Ellen DeGeneres" ends with "Ellen DeGeneres".
                         short, long_ = sorted((ta, tb), key=len)
                         if all(_similar(x, y) for x, y in zip(short, long_[-len(short) :], strict=True)):
-                            uf.union(f"{group}|{a}", f"{group}|{b}")
+                            full_names.append((index[(group, a)], index[(group, b)]))
+        pending.append((group, multi, single, tokens))
+    person = component_labels(len(index), full_names)
+    for group, multi, single, tokens in pending:
         # A lone word joins the one full name it ends (Zelensky -> Volodymyr Zelenskyy), or a
         # similar lone word; an acronym joins the name it abbreviates (us -> united states).
         for s in single:
-            fits = {uf.find(f"{group}|{m}") for m in multi if _similar(tokens[m][-1], s)}
+            fits = {person[index[(group, m)]]: m for m in multi if _similar(tokens[m][-1], s)}
             if group != "PERSON_LIKE" or len(s) <= 3:
-                fits |= {uf.find(f"{group}|{m}") for m in multi if _initials(tokens[m]) == s}
+                fits |= {person[index[(group, m)]]: m for m in multi if _initials(tokens[m]) == s}
             if len(fits) == 1:
-                uf.union(f"{group}|{s}", fits.pop())
+                single_names.append((index[(group, s)], index[(group, next(iter(fits.values())))]))
         for i, a in enumerate(single):
             for b in single[i + 1 :]:
                 if _similar(a, b) and len(a) >= 5:
-                    uf.union(f"{group}|{a}", f"{group}|{b}")
+                    single_names.append((index[(group, a)], index[(group, b)]))
+    cluster_of = component_labels(len(index), full_names + single_names)
 
-    root_of: dict[tuple[str, str], str] = {}
-    for (g, n), members in nodes.items():
+    root_of: dict[tuple[str, str], int] = {}
+    for key, members in nodes.items():
         for aid, name in members:
-            root_of[(aid, name)] = uf.find(f"{g}|{n}")
+            root_of[(aid, name)] = cluster_of[index[key]]
 
-    clusters: dict[str, list[tuple[str, EntityMention]]] = defaultdict(list)
+    clusters: dict[int, list[tuple[str, EntityMention]]] = defaultdict(list)
     for aid, m in mentions:
         root = root_of.get((aid, m.name))
         if root is not None:

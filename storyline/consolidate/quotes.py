@@ -64,8 +64,19 @@ def find_quotes(record: EnrichedArticle) -> list[Quote]:
     return found
 
 
-def quote_groups(records: Sequence[EnrichedArticle], canonical: Canonical, families: Families) -> list[QuoteGroup]:
-    """Group every quote of the story's articles; groups carried by more articles come first."""
+SPEAKER_LABELS = ("PERSON", "ORG", "NORP")
+"""Who can be a quote's speaker: a person, an organisation, a people; not a place ("Washington said"
+is a government speaking through a place name, which names no one to hold to the words)."""
+
+
+def quote_groups(
+    records: Sequence[EnrichedArticle], canonical: Canonical, families: Families, event_of: dict[str, str] | None = None
+) -> list[QuoteGroup]:
+    """Group every quote of the story's articles; groups carried by more articles come first.
+
+    ``event_of`` maps an article to the place of the event it reports: quotes of articles about two
+    different events are never grouped, and each group says its event."""
+    event_of = event_of or {}
     order = {r.article.id: i for i, r in enumerate(records)}
     outlet = {r.article.id: r.article.outlet for r in records}
     items: list[tuple[Quote, str, str | None]] = []  # quote, normalised words, canonical speaker
@@ -77,13 +88,16 @@ def quote_groups(records: Sequence[EnrichedArticle], canonical: Canonical, famil
                 speaker = canonical.name(record.article.id, q.speaker)
                 # A speaker that is no named entity of the story ("The emphasis", a subhead) is a
                 # misattribution: show the quote as unattributed rather than invent a speaker.
-                items.append((q, norm, speaker if speaker in canonical.label_of else None))
+                items.append((q, norm, speaker if canonical.label_of.get(speaker or "") in SPEAKER_LABELS else None))
 
     uf = UnionFind(str(i) for i in range(len(items)))
     for i, (qa, na, sa) in enumerate(items):
         for j in range(i + 1, len(items)):
             qb, nb, sb = items[j]
             if qa.span.article_id == qb.span.article_id:
+                continue
+            ea, eb = event_of.get(qa.span.article_id), event_of.get(qb.span.article_id)
+            if ea and eb and ea != eb:
                 continue
             short = min(len(na.split()), len(nb.split())) < SHORT_QUOTE_WORDS
             if short and (na != nb or sa is None or sa != sb):
@@ -127,6 +141,7 @@ def quote_groups(records: Sequence[EnrichedArticle], canonical: Canonical, famil
                 article_ids=article_ids,
                 independent_sources=families.count(article_ids),
                 variation=variation,
+                event=next((event_of[a] for a in article_ids if a in event_of), None),
             )
         )
     groups.sort(key=lambda g: (-len(g.article_ids), order[g.occurrences[0].span.article_id], g.occurrences[0].span.start))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
@@ -20,10 +21,12 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from storyline.models import Article, Brief, Discrepancy, EnrichedArticle
+from storyline.models import Article, Brief, Discrepancy, EnrichedArticle, OutletExclusives
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
 MAX_CLAIMS_SHOWN = 12
+EXCLUSIVES_SHOWN = 3
+"""Items shown per outlet in the "only one outlet carries" section; the JSON export keeps them all."""
 
 # Escape sequences whole (so an OSC title's text goes too), then any control character left:
 # C0 except tab and newline, DEL, and C1 (0x9b is a one-byte CSI on some terminals).
@@ -86,6 +89,29 @@ def md_escape(text: str | None) -> str:
     return re.sub(r"\s*\n\s*", " ", text)
 
 
+def outlet_summary(outlets: Sequence[str | None]) -> str:
+    """How many articles from how many distinct outlets, e.g. "5 articles from 1 outlet: Matzav.com (1);
+    4 with no outlet named": an outlet is named only for the articles whose own metadata names it."""
+    n = len(outlets)
+    noun = "article" if n == 1 else "articles"
+    counts = Counter(o for o in outlets if o)
+    unnamed = n - sum(counts.values())
+    if not counts:
+        return f"{n} {noun}, no outlet named" if n else "no articles"
+    if len(counts) == 1 and not unnamed:
+        return f"{n} {noun} from {next(iter(counts))}"
+    named = ", ".join(f"{o} ({c})" for o, c in sorted(counts.items(), key=lambda oc: (-oc[1], oc[0])))
+    text = f"{n} {noun} from {len(counts)} outlet{'' if len(counts) == 1 else 's'}: {named}"
+    return text + (f"; {unnamed} with no outlet named" if unnamed else "")
+
+
+def outlet_column(outlets: Sequence[str], unnamed: int) -> str:
+    """A story's distinct outlets for a list, with how many of its articles name none."""
+    named = ", ".join(outlets)
+    extra = f"{unnamed} with no outlet named" if unnamed else ""
+    return "; ".join(x for x in (named, extra) if x) or "—"
+
+
 def brief_to_json(brief: Brief) -> str:
     """The brief as JSON, in the shape documented by ``docs/brief-schema.json``."""
     return json.dumps(brief.as_dict(), ensure_ascii=False, indent=2)
@@ -103,13 +129,26 @@ def _sources(n: int) -> str:
     return f"{n} independent source" + ("" if n == 1 else "s")
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def exclusives_counts(ex: OutletExclusives) -> str:
+    """"10 statements and 15 quotes no other outlet reporting the same event carries"."""
+    counts = " and ".join(_plural(n, what) for n, what in ((ex.statements, "statement"), (ex.quotes, "quote")) if n)
+    return f"{counts} no other outlet reporting the same event carries"
+
+
 # --- Markdown -----------------------------------------------------------------------------------
 
 
 def brief_to_markdown(brief: Brief) -> str:
     labels = _article_labels(brief)
     out = [f"# {md_escape(brief.title or brief.story_id)}", ""]
-    out.append(f"Story `{brief.story_id}`, {len(brief.articles)} articles from {len(brief.families) or len(brief.articles)} independent sources (brief schema {brief.schema_version}).")
+    out.append(
+        f"Story `{brief.story_id}`: {md_escape(outlet_summary([a.outlet for a in brief.articles]))}; "
+        f"{_sources(len(brief.families) or len(brief.articles))} (brief schema {brief.schema_version})."
+    )
     if brief.linked_story_ids:
         out.append(f"Linked stories: {', '.join(f'`{s}`' for s in brief.linked_story_ids)}.")
     out.append("")
@@ -131,6 +170,12 @@ def brief_to_markdown(brief: Brief) -> str:
                 mark = " — better supported" if d.better_supported == i else ""
                 quoted = "; ".join(f"“{md_escape(s.text)}” {labels.get(s.article_id, s.article_id)}" for s in side.spans)
                 out.append(f"  - {md_escape(side.value)}: {quoted} ({_sources(side.independent_sources)}){mark}")
+    if brief.exclusives:
+        out += ["", "## Only one outlet carries", ""]
+        for ex in brief.exclusives:
+            out.append(f"- **{md_escape(ex.outlet)}** {_cite(labels, ex.article_ids)}: {exclusives_counts(ex)}; the most important:")
+            for item in ex.items[:EXCLUSIVES_SHOWN]:
+                out.append(f"  - {item.kind}: “{md_escape(item.span.text)}” {labels.get(item.span.article_id, item.span.article_id)}")
     if brief.quote_groups:
         out += ["", "## Quotes", ""]
         for g in brief.quote_groups:
@@ -206,7 +251,8 @@ def print_brief(brief: Brief, console: Console) -> None:
 def _print_brief(brief: Brief, console: Console) -> None:
     labels = _article_labels(brief)
     console.print(Text(brief.title or brief.story_id, style="bold"))
-    console.print(Text(f"story {brief.story_id} · {len(brief.articles)} articles · {len(brief.families) or len(brief.articles)} independent sources", style="dim"))
+    outlets = outlet_summary([a.outlet for a in brief.articles])
+    console.print(Text(f"story {brief.story_id} · {outlets} · {_sources(len(brief.families) or len(brief.articles))}", style="dim"))
     if brief.linked_story_ids:
         console.print(Text("linked stories: " + ", ".join(brief.linked_story_ids), style="dim"))
     if brief.events:
@@ -240,6 +286,17 @@ def _print_brief(brief: Brief, console: Console) -> None:
                     row.append(labels.get(span.article_id, span.article_id), style="cyan")
                 row.append(f" ({_sources(side.independent_sources)})", style="dim")
                 console.print(row)
+    if brief.exclusives:
+        _heading(console, "Only one outlet carries")
+        for ex in brief.exclusives:
+            heading = Text(ex.outlet, style="bold")
+            heading.append(" " + _cite(labels, ex.article_ids), style="cyan")
+            heading.append(f": {exclusives_counts(ex)}")
+            console.print(heading)
+            for item in ex.items[:EXCLUSIVES_SHOWN]:
+                line = Text(f"    {item.kind}: “{item.span.text}” ")
+                line.append(labels.get(item.span.article_id, item.span.article_id), style="cyan")
+                console.print(line)
     if brief.quote_groups:
         _heading(console, "Quotes")
         for g in brief.quote_groups:

@@ -106,7 +106,9 @@ class StoryTables(StorePart):
         rows = self.db.execute(
             f"""SELECT s.id, s.size, s.first_seen, s.last_seen, s.updated_at, json_extract(s.record, '$.title') AS title,
                 (SELECT json_group_array(DISTINCT a.outlet) FROM story_articles sa JOIN articles a ON a.id = sa.article_id
-                 WHERE sa.story_id = s.id AND a.outlet IS NOT NULL) AS outlets
+                 WHERE sa.story_id = s.id AND a.outlet IS NOT NULL) AS outlets,
+                (SELECT COUNT(*) FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+                 WHERE sa.story_id = s.id AND a.outlet IS NULL) AS unnamed_outlet_articles
             FROM stories s WHERE {' AND '.join(where)} ORDER BY {order} LIMIT :limit OFFSET :offset""",
             params,
         ).fetchall()
@@ -116,6 +118,7 @@ class StoryTables(StorePart):
                 "title": r["title"],
                 "size": r["size"],
                 "outlets": sorted(json.loads(r["outlets"] or "[]")),
+                "unnamed_outlet_articles": r["unnamed_outlet_articles"],
                 "first_seen": r["first_seen"],
                 "last_seen": r["last_seen"],
                 "updated_at": r["updated_at"],

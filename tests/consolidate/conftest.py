@@ -13,11 +13,14 @@ from storyline.consolidate import verify_brief
 from storyline.models import Article, Brief
 from storyline.serve.render import brief_to_json
 from tests.conftest import SEEDS
+from tests.consolidate.consistency import consistency_problems
 
 
 def checked(brief: Brief, articles: dict[str, Article]) -> Brief:
-    """Run the span check on ``brief`` and on its JSON export read back; return the brief."""
+    """Run the span check and the consistency checks on ``brief`` and the span check on its JSON
+    export read back; return the brief."""
     assert verify_brief(brief, articles) == []
+    assert consistency_problems(brief) == []
     again = Brief.from_dict(json.loads(brief_to_json(brief)))
     assert again == brief
     assert verify_brief(again, articles) == []

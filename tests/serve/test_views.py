@@ -82,26 +82,23 @@ def test_story_page_shows_the_brief(client, seed_story_id: str) -> None:
     assert len(natures) == len(disagreements) >= 1
     assert [n for n, _ in natures] == sorted((n for n, _ in natures), key=lambda n: n != "contradiction")
     assert len({n for n, _ in natures}) >= 2 and len({level for _, level in natures}) >= 2
-    alone = [d for d in brief["discrepancies"] if d["nature"] == "uncorroborated"]
-    if alone:
-        assert html.count('<article class="only">') >= 1
+    assert html.count('<article class="only">') == len(brief["exclusives"]) >= 1
 
 
-def test_only_one_outlet_groups_per_outlet_like_brief_exclusives(app, seed_story_id: str) -> None:
-    from storyline.serve.web.views.story import exclusives_of
-
+def test_only_one_outlet_section_reads_the_brief_exclusives(app, seed_story_id: str) -> None:
     sl = app.state.pages.sl
     brief = sl.brief(seed_story_id)
-    groups = exclusives_of(brief)
-    assert groups and len({tuple(g.article_ids) for g in groups}) == len(groups)
-    for g in groups:
-        assert g.statements + g.quotes == len(g.items) and g.outlet
+    ctx = views.story_page(sl, seed_story_id)
+    assert brief.exclusives and [o.outlet for o in ctx.only_one] == [g.outlet for g in brief.exclusives]
+    for g in brief.exclusives:
+        assert g.statements == sum(i.kind == "statement" for i in g.items) and g.quotes == sum(i.kind == "quote" for i in g.items)
         for item in g.items:
-            assert item.kind in ("statement", "quote")
             assert sl.article(item.span.article_id).text[item.span.start : item.span.end] == item.span.text
+    for o in ctx.only_one:
+        assert len(o.shown) <= 3 and (o.folded == [] or len(o.shown) == 3)
     # The family with a named outlet goes by that name, not by an article's title.
     named = {a.outlet for a in brief.articles if a.outlet}
-    assert named & {g.outlet for g in groups}
+    assert named & {g.outlet for g in brief.exclusives}
 
 
 def test_story_context_matches_the_brief(client, seed_story_id: str, app) -> None:

@@ -7,6 +7,8 @@ neither contain nor border each other in the wording are a contradiction.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -19,6 +21,10 @@ from storyline.consolidate.discrepancies.sides import better, gist, same_fact, s
 from storyline.consolidate.entities import PLACE_LABELS, Canonical
 from storyline.consolidate.events import ArticleEvent
 from storyline.models import Discrepancy, EnrichedArticle, Span
+from storyline.consolidate.registry import discrepancy_finder
+
+if TYPE_CHECKING:
+    from storyline.consolidate.context import StoryContext
 
 
 def event_discrepancies(records: Sequence[EnrichedArticle], events: dict[str, ArticleEvent], families: Families) -> list[Discrepancy]:
@@ -154,6 +160,14 @@ def place_discrepancies(
                 values[normalize(p.span.text)].append(p.span)
         if len(values) < 2:
             continue
+        # Every article placing the fact the same way is on that side, also where it agrees with its partner.
+        rows = {r for _, _, ra, rb, _ in items for r in (ra, rb)}
+        for pair in pairs:
+            for here, there in ((pair.left, pair.right), (pair.right, pair.left)):
+                if here in rows and there not in rows:
+                    for p in places(there)[:1]:
+                        if normalize(p.span.text) in values:
+                            values[normalize(p.span.text)].append(p.span)
         built = [side(spans[0].text, spans, families) for spans in sorted(values.values(), key=lambda s: -len(s))]
         precision = all(item[4] for item in items)
         sentence = table.spans[items[0][2]].text
@@ -170,3 +184,12 @@ def place_discrepancies(
         )
     return out
 
+
+@discrepancy_finder("event_places")
+def _event_places(story: StoryContext) -> list[Discrepancy]:
+    return event_discrepancies(story.records, story.events, story.families)
+
+
+@discrepancy_finder("places")
+def _places(story: StoryContext) -> list[Discrepancy]:
+    return place_discrepancies(story.records, story.table, story.pairs, story.canonical, story.families)

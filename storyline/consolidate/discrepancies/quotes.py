@@ -7,6 +7,8 @@ of "both sides" in a third.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -21,6 +23,10 @@ from storyline.models import (
     QuoteOccurrence,
     Span,
 )
+from storyline.consolidate.registry import discrepancy_finder
+
+if TYPE_CHECKING:
+    from storyline.consolidate.context import StoryContext
 
 _GROUPS = re.compile(r"\b(both sides|all sides|each side|the two sides|both parties|all parties|the two countries|both countries|both delegations)\b", re.IGNORECASE)
 _LEAD_IN = re.compile(r"(?:\bthat\b|\bsaying\b|\bstating\b|[,:;—–])\s*", re.IGNORECASE)
@@ -151,3 +157,13 @@ def _merge_places(targets: dict[str, list[Span]]) -> dict[str, list[Span]]:
 
 def _initials(name: str) -> str:
     return "".join(w[0] for w in normalize(name).split())
+
+
+@discrepancy_finder("quote_speakers")
+def _quote_speakers(story: StoryContext) -> list[Discrepancy]:
+    return speaker_discrepancies(story.quotes, story.canonical, story.families)
+
+
+@discrepancy_finder("quote_targets")
+def _quote_targets(story: StoryContext) -> list[Discrepancy]:
+    return quote_target_discrepancies(story.records, story.quotes, story.canonical, story.families)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -9,6 +11,10 @@ from collections.abc import Sequence
 from storyline.consolidate.common import Families, normalize
 from storyline.consolidate.discrepancies.sides import better, side
 from storyline.models import BriefEntity, Discrepancy, Span
+from storyline.consolidate.registry import discrepancy_finder
+
+if TYPE_CHECKING:
+    from storyline.consolidate.context import StoryContext
 
 # Offices one person holds one at a time; descriptive roles ("negotiator", "envoy") never conflict.
 OFFICES = [
@@ -101,18 +107,23 @@ MULTI_HOLDER_OFFICES = {
 }
 """Offices many people hold at once (in different countries, states or cabinets): two people with
 the same such title is no conflict."""
+BODY_LABELS = ("GPE", "NORP", "ORG")
+"""Whose office a title names: a country, a people or an organisation."""
 _TITLE_LEAD = re.compile(r"^(?:the|his|her|its|their|a|an)\s+")
 
 
 def title_holder_discrepancies(entities: Sequence[BriefEntity], families: Families) -> list[Discrepancy]:
     """One title given to different people by different sources.
 
-    Only offices (a title of two or more words with a head such as adviser, envoy, chief) that no
-    single article gives to two people count ("first baseman" is a position, not an office), and only
+    Only offices of a named body ("US special envoy", "Ukraine's defence minister": a country,
+    people or organisation of the story in the title) are one office; "presidential adviser" may be
+    two presidents' advisers. Only offices (a title of two or more words with a head such as
+    adviser, envoy, chief) that no single article gives to two people count ("first baseman" is a position, not an office), and only
     when an article that gives the title to one person also names the other without it: "presidential
     adviser" is Bevz's in one report and Kushner's in another that does not mention Bevz's title.
     """
     holders: dict[str, dict[str, list[Span]]] = defaultdict(lambda: defaultdict(list))
+    bodies = {normalize(v) for ent in entities if ent.label in BODY_LABELS for v in (ent.name, *ent.variants)} - {""}
     for ent in entities:
         if ent.label not in ("PERSON", "ORG"):
             continue
@@ -120,6 +131,8 @@ def title_holder_discrepancies(entities: Sequence[BriefEntity], families: Famili
             title = _TITLE_LEAD.sub("", normalize(role.role))
             if len(title.split()) < 2 or office(role.role)[0] in MULTI_HOLDER_OFFICES or not set(title.split()) & TITLE_HEADS:
                 continue
+            if not any(f" {body} " in f" {title} " for body in bodies):
+                continue  # whose office it is goes unsaid ("presidential adviser"): two holders may serve two presidents
             holders[title][ent.name].append(role.span)
     mentioned = {ent.name: set(ent.article_ids) for ent in entities}
     out = []
@@ -157,3 +170,13 @@ def title_holder_discrepancies(entities: Sequence[BriefEntity], families: Famili
             )
         )
     return out
+
+
+@discrepancy_finder("role_conflicts")
+def _role_conflicts(story: StoryContext) -> list[Discrepancy]:
+    return role_discrepancies(story.canonical.entities, story.families)
+
+
+@discrepancy_finder("title_holders")
+def _title_holders(story: StoryContext) -> list[Discrepancy]:
+    return title_holder_discrepancies(story.canonical.entities, story.families)

@@ -9,6 +9,8 @@ several is a list of facts.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -18,6 +20,10 @@ from storyline.consolidate.common import Families
 from storyline.consolidate.discrepancies.alignment import AlignedPair
 from storyline.consolidate.discrepancies.sides import better, gist, same_fact, side, support_bonus
 from storyline.models import Discrepancy, EnrichedArticle, Span, TimeMention
+from storyline.consolidate.registry import discrepancy_finder
+
+if TYPE_CHECKING:
+    from storyline.consolidate.context import StoryContext
 
 _KINDS = {
     "day": re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
@@ -82,3 +88,7 @@ def date_discrepancies(
         )
     return out
 
+
+@discrepancy_finder("dates")
+def _dates(story: StoryContext) -> list[Discrepancy]:
+    return date_discrepancies(story.records, story.table, story.pairs, story.families)

@@ -12,6 +12,8 @@ left alone: they quote different officials on one fact as a matter of course (EC
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 from collections.abc import Sequence
 
@@ -23,6 +25,10 @@ from storyline.consolidate.discrepancies.alignment import AlignedPair
 from storyline.consolidate.discrepancies.sides import better, gist, side, support_bonus
 from storyline.consolidate.entities import Canonical
 from storyline.models import Discrepancy, EnrichedArticle, Span
+from storyline.consolidate.registry import discrepancy_finder
+
+if TYPE_CHECKING:
+    from storyline.consolidate.context import StoryContext
 
 CHARGED = (
     # wrongdoing and its legal status
@@ -212,3 +218,12 @@ def attribution_discrepancies(
         )
     return out
 
+
+@discrepancy_finder("characterisation")
+def _characterisation(story: StoryContext) -> list[Discrepancy]:
+    return characterisation_discrepancies(story.table, story.pairs, story.families)
+
+
+@discrepancy_finder("attribution")
+def _attribution(story: StoryContext) -> list[Discrepancy]:
+    return attribution_discrepancies(story.records, story.table, story.pairs, story.canonical, story.families)

@@ -34,6 +34,7 @@ from markupsafe import Markup, escape
 from storyline.api import Storyline
 from storyline.errors import InvalidParameter, NotFound, StorylineError
 from storyline.models import Brief
+from storyline.serve.render import outlet_column, outlet_summary
 from storyline.serve.web import views
 from storyline.settings import Settings
 from storyline.access import SNIPPET_END, SNIPPET_START
@@ -68,6 +69,8 @@ def _marked(snippet: str) -> Markup:
 def make_templates() -> Environment:
     env = Environment(loader=PackageLoader("storyline.serve.web", "templates"), autoescape=True, undefined=StrictUndefined)
     env.filters["marked"] = _marked
+    env.filters["outlet_summary"] = outlet_summary
+    env.filters["outlet_column"] = outlet_column
     env.filters["day"] = lambda value: (value or "")[:10]
     env.globals["version"] = VERSION
     return env

@@ -13,6 +13,7 @@ from typing import Literal
 from feedgen.feed import FeedGenerator
 
 from storyline.api import Storyline
+from storyline.serve.render import outlet_summary
 from storyline.serve.web.views.contexts import AlertsContext
 
 ATOM_ENTRIES = 50
@@ -37,7 +38,7 @@ def stories_atom(sl: Storyline, base_url: str, *, since: datetime | None = None,
     feed.updated(max((_when(c["updated_at"]) for c in changes), default=datetime.now(UTC)))
     for change in reversed(changes):  # feedgen prepends: the newest ends up first
         story = change["story"]
-        outlets = sorted({a.outlet for a in sl.articles(story.article_ids) if a.outlet})
+        outlets = outlet_summary([a.outlet for a in sl.articles(story.article_ids)])
         entry = feed.add_entry()
         entry.id(f"{base_url}/stories/{story.id}")
         entry.title(story.title or "(untitled story)")
@@ -45,8 +46,7 @@ def stories_atom(sl: Storyline, base_url: str, *, since: datetime | None = None,
         entry.published(_when(change["created_at"]))
         entry.updated(_when(change["updated_at"]))
         state = "new" if change["created_at"] == change["updated_at"] else "updated"
-        summary = f"{state}: {len(story.article_ids)} article{'s' if len(story.article_ids) != 1 else ''}"
-        entry.summary(summary + (f" from {', '.join(outlets)}" if outlets else ""))
+        entry.summary(f"{state}: {outlets}")
     return feed.atom_str(pretty=True)
 
 

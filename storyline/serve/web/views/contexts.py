@@ -54,6 +54,8 @@ class StoryRow:
     """One name per rewrite family (outlet, else site, else article title): the story's independent voices."""
     rewrites: list[str] = field(default_factory=list)
     """The other members of those families, folded on the page."""
+    unnamed_outlet_articles: int = 0
+    """How many of its articles name no outlet."""
 
 
 @dataclass
@@ -102,6 +104,8 @@ class Speaker:
     outlets: list[str]
     quotes: list[QuoteLine]
     events: list[str] = field(default_factory=list)
+    event: str | None = None
+    """The place of the event these quotes were given at, when the speaker is quoted at several."""
 
 
 @dataclass

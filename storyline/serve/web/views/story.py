@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from storyline.api import Storyline
-from storyline.models import Brief, EnrichedArticle, QuoteGroup, QuoteOccurrence, Relation, Span
+from storyline.models import Brief, EnrichedArticle, OutletExclusives, QuoteGroup, QuoteOccurrence, Relation, Span
 from storyline.serve.web import svg
 from storyline.serve.web.views.contexts import (
     Cite,
@@ -23,7 +22,7 @@ from storyline.serve.web.views.contexts import (
     StoryContext,
     SummaryLine,
 )
-from storyline.serve.web.views.links import Numbering, entity_url, source_name, span_url
+from storyline.serve.web.views.links import Numbering, entity_url, span_url
 from storyline.serve.web.views.timeline import timeline_entries, timeline_picture
 
 NATURE_ORDER = {"contradiction": 0, "precision": 2, "framing": 3}
@@ -70,52 +69,10 @@ def story_page(sl: Storyline, story_id: str) -> StoryContext:
         graph=svg.derivation_graph(cols, relations) if relations else None,
         linked_stories=list(brief.linked_story_ids),
         api_url=f"/api/stories/{quote(brief.story_id)}",
-        only_one=_only_one(exclusives_of(brief), numbering),
+        only_one=_only_one(brief.exclusives, numbering),
         timeline_entries=entries,
         independent_sources=len(brief.families) or len(brief.articles),
     )
-
-
-@dataclass
-class ExclusiveItem:
-    """Shaped like the brief's ``ExclusiveItem`` (branch facts): one statement or quote one outlet carries."""
-
-    kind: str
-    span: Span
-    importance: float
-
-
-@dataclass
-class OutletExclusives:
-    """Shaped like the brief's ``OutletExclusives`` (branch facts): what one outlet alone reports."""
-
-    outlet: str
-    article_ids: list[str]
-    statements: int
-    quotes: int
-    items: list[ExclusiveItem]
-
-
-def exclusives_of(brief: Brief) -> list[OutletExclusives]:
-    """What only one outlet reports, from today's "uncorroborated" discrepancies (one per rewrite
-    family and kind), grouped per outlet. Once briefs carry ``exclusives``, this is ``brief.exclusives``."""
-    refs = {a.id: a for a in brief.articles}
-    found: dict[tuple[str, ...], OutletExclusives] = {}
-    for d in brief.discrepancies:
-        if d.nature != "uncorroborated" or not d.sides:
-            continue
-        side = d.sides[0]
-        ids = tuple(side.article_ids or dict.fromkeys(s.article_id for s in side.spans))
-        members = [refs[i] for i in ids if i in refs]
-        named = next((a for a in members if a.outlet), members[0] if members else None)
-        outlet = (source_name(named) if named else None) or "an untitled article"
-        group = found.setdefault(ids, OutletExclusives(outlet=outlet, article_ids=list(ids), statements=0, quotes=0, items=[]))
-        kind = "quote" if d.subject.startswith("quote") or side.value.endswith("quotes") else "statement"
-        for span in side.spans:
-            group.items.append(ExclusiveItem(kind=kind, span=span, importance=float(d.severity or 0)))
-        group.quotes += len(side.spans) if kind == "quote" else 0
-        group.statements += len(side.spans) if kind == "statement" else 0
-    return sorted(found.values(), key=lambda g: -len(g.items))
 
 
 def _only_one(groups: list[OutletExclusives], numbering: Numbering) -> list[OutletOnly]:
@@ -232,13 +189,15 @@ def _quote_groups_from_articles(records: list[EnrichedArticle]) -> list[QuoteGro
 
 
 def _speakers(groups: list[QuoteGroup], numbering: Numbering, event_of: dict[str, str]) -> list[Speaker]:
-    """Quotes by speaker, each tagged with the events its articles mainly report (where it was said)."""
-    by_speaker: dict[str | None, list[QuoteLine]] = defaultdict(list)
-    outlets: dict[str | None, list[str]] = defaultdict(list)
+    """Quotes by speaker and event (one speaker's quotes at two events are two entries), each
+    quote tagged with the events its articles mainly report."""
+    by_speaker: dict[tuple[str | None, str | None], list[QuoteLine]] = defaultdict(list)
+    outlets: dict[tuple[str | None, str | None], list[str]] = defaultdict(list)
     for g in groups:
+        key = (g.speaker, g.event)
         cites = list({o.span.article_id: numbering.cite(o.span) for o in g.occurrences}.values())
         differences = sorted({d for o in g.occurrences for d in o.differences})
-        by_speaker[g.speaker].append(
+        by_speaker[key].append(
             QuoteLine(
                 text=g.text or (cites[0].text if cites else ""),
                 variation=g.variation or "exact",
@@ -250,20 +209,22 @@ def _speakers(groups: list[QuoteGroup], numbering: Numbering, event_of: dict[str
             )
         )
         for c in cites:
-            if c.label not in outlets[g.speaker]:
-                outlets[g.speaker].append(c.label)
-    ordered = sorted(by_speaker, key=lambda s: (s is None, -len(by_speaker[s]), s or ""))
+            if c.label not in outlets[key]:
+                outlets[key].append(c.label)
+    ordered = sorted(by_speaker, key=lambda k: (k[0] is None, -len(by_speaker[k]), k[0] or "", k[1] or ""))
+    events = {name: sum(1 for k in by_speaker if k[0] == name) for name, _ in by_speaker}
     return [
         Speaker(
             name=name,
             url=entity_url(name) if name else None,
             anchor=f"speaker-{i}",
-            outlets=outlets[name],
+            outlets=outlets[(name, event)],
             # Quotes more sources carry first, then the fuller ones: a one-word fragment says least.
-            quotes=sorted(by_speaker[name], key=lambda q: (-len(q.cites), -len(q.text.split()))),
-            events=sorted({e for q in by_speaker[name] for e in q.events}),
+            quotes=sorted(by_speaker[(name, event)], key=lambda q: (-len(q.cites), -len(q.text.split()))),
+            events=sorted({e for q in by_speaker[(name, event)] for e in q.events}),
+            event=event if events[name] > 1 else None,
         )
-        for i, name in enumerate(ordered, start=1)
+        for i, (name, event) in enumerate(ordered, start=1)
     ]
 
 
