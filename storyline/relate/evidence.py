@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from storyline.models import EnrichedArticle
 from storyline.relate.idf import DocFreq
-from storyline.relate.semantic import text_vectors
+from storyline.relate.semantic import text_vectors, unpack
 from storyline.text import ACTOR_LABELS, PLACE_LABELS, YEAR, content_words
 
 __all__ = ["BLOCKS", "LEDE_SENTENCES", "Evidence", "Weighed", "weigh"]
@@ -61,9 +63,9 @@ class Evidence:
     years: list[str]
     lede_people: list[str] = field(default_factory=list)
     """Surnames of the people the lede names."""
-    sem_lede: list[float] = field(default_factory=list)
-    """Sentence vector of the lede (`storyline.relate.semantic`); empty in evidence stored before it."""
-    sem_text: list[float] = field(default_factory=list)
+    sem_lede: str = ""
+    """Sentence vector of the lede, packed (`storyline.relate.semantic`); "" in evidence stored before it."""
+    sem_text: str = ""
     """Sentence vector of the title and text."""
     day: str | None = None
     """The published day (ISO), when known."""
@@ -147,8 +149,8 @@ class Evidence:
             **blocks,
             years=list(data["years"]),
             lede_people=list(data.get("lede_people", ())),
-            sem_lede=list(data.get("sem_lede", ())),
-            sem_text=list(data.get("sem_text", ())),
+            sem_lede=str(data.get("sem_lede") or ""),
+            sem_text=str(data.get("sem_text") or ""),
             day=data.get("day"),
             near=near if near is not None else {},
         )
@@ -164,8 +166,8 @@ class Weighed:
     """The person the article names most (ties: alphabetical last)."""
     people: frozenset[str]
     lede_people: frozenset[str]
-    sem_lede: tuple[float, ...] = ()
-    sem_text: tuple[float, ...] = ()
+    sem_lede: np.ndarray | None = field(default=None, compare=False)
+    sem_text: np.ndarray | None = field(default=None, compare=False)
     day: date | None = None
 
 
@@ -180,4 +182,4 @@ def weigh(ev: Evidence, df: DocFreq) -> Weighed:
     per = ev.people
     protagonist = max(per, key=lambda k: (per[k], k)) if per else None
     day = date.fromisoformat(ev.day) if ev.day else None
-    return Weighed(blocks, frozenset(ev.years), protagonist, frozenset(per), frozenset(ev.lede_people), tuple(ev.sem_lede), tuple(ev.sem_text), day)
+    return Weighed(blocks, frozenset(ev.years), protagonist, frozenset(per), frozenset(ev.lede_people), unpack(ev.sem_lede), unpack(ev.sem_text), day)

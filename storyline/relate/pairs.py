@@ -57,9 +57,9 @@ MAX_WEEKS_APART = 4.0
 """Publication gaps count up to this many weeks (further apart, the story window already decides)."""
 
 
-def _dot(a: Sequence[float], b: Sequence[float]) -> float:
+def _dot(a: np.ndarray | None, b: np.ndarray | None) -> float:
     """Cosine of two unit sentence vectors; 0 when either is missing (evidence stored before them)."""
-    return float(np.dot(a, b)) if a and b else 0.0
+    return float(np.dot(a, b)) if a is not None and b is not None else 0.0
 
 
 def _weeks_apart(a: Weighed, b: Weighed) -> float:
@@ -160,12 +160,12 @@ def feature_matrix(weighed: Sequence[Weighed]) -> np.ndarray:
     return out
 
 
-def _vectors(rows: Sequence[Sequence[float]]) -> np.ndarray:
+def _vectors(rows: Sequence[np.ndarray | None]) -> np.ndarray:
     """Sentence vectors as a matrix; a missing one is a zero row (its cosines are 0, as `_dot`'s)."""
-    width = max((len(r) for r in rows), default=0)
+    width = max((len(r) for r in rows if r is not None), default=0)
     matrix = np.zeros((len(rows), width), dtype=np.float64)
     for i, row in enumerate(rows):
-        if row:
+        if row is not None:
             matrix[i] = row
     return matrix
 

@@ -10,17 +10,19 @@ download, about a millisecond an article.
 
 from __future__ import annotations
 
+import base64
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from model2vec import StaticModel
 
-__all__ = ["MODEL_DIR", "static_model", "text_vectors"]
+__all__ = ["MODEL_DIR", "static_model", "text_vectors", "unpack"]
 
 MODEL_DIR = Path(__file__).with_name("static_model")
-DECIMALS = 3
-"""Vectors are kept rounded (they are stored with every article's evidence)."""
+SCALE = 127.0
+"""Vectors are stored with every article's evidence (and each story's member sample) as int8,
+base64: 172 characters for 128 dimensions; cosines move by under 0.01."""
 
 
 @lru_cache(maxsize=1)
@@ -29,9 +31,19 @@ def static_model() -> StaticModel:
     return StaticModel.from_pretrained(MODEL_DIR, normalize=True)
 
 
-def text_vectors(texts: list[str]) -> list[list[float]]:
-    """Unit vectors of ``texts`` (rounded; an empty text gets an empty vector)."""
+def text_vectors(texts: list[str]) -> list[str]:
+    """Unit vectors of ``texts``, packed (see `SCALE`; an empty text gets "")."""
     vectors = static_model().encode(texts, show_progress_bar=False).astype(np.float64)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     vectors = np.where(norms > 0, vectors / np.where(norms > 0, norms, 1.0), 0.0)
-    return [np.round(v, DECIMALS).tolist() if t.strip() else [] for t, v in zip(texts, vectors, strict=True)]
+    packed = [base64.b64encode(np.round(v * SCALE).astype(np.int8).tobytes()).decode("ascii") for v in vectors]
+    return [p if t.strip() else "" for t, p in zip(texts, packed, strict=True)]
+
+
+def unpack(packed: str) -> np.ndarray | None:
+    """A packed vector back as a unit vector (None for "")."""
+    if not packed:
+        return None
+    vector = np.frombuffer(base64.b64decode(packed), dtype=np.int8).astype(np.float64)
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
