@@ -6,7 +6,7 @@ Two articles' `Weighed` evidence (`storyline.relate.evidence`) is compared block
 of their sentence vectors (lede and whole text; `storyline.relate.semantic`) and the weeks
 between their published days; a logistic
 regression turns those similarities into the probability that both report one event. Its
-coefficients are plain JSON (``story_model.json``), learnt on ECB+ train by
+coefficients are plain JSON (``story_model.json``), learnt on ECB+ train and AllSides dev by
 ``scripts/learn_story_model.py``.
 
 Why more than words: the events of an ECB+ topic look alike ("Tara Reid enters rehab" vs
