@@ -1,6 +1,8 @@
-"""Story clustering on ECB+ dev, against a TF-IDF + average-linkage baseline, and cost growth.
+"""Story clustering on ECB+ dev (against a TF-IDF + average-linkage baseline), on real
+cross-outlet coverage (AllSides dev B-cubed, NeuS dev events split; `bench.cross_outlet`), and
+cost growth.
 
-    .venv/bin/python -m bench clustering            # quality (ECB+ dev) + cost growth
+    .venv/bin/python -m bench clustering            # quality (ECB+, AllSides, NeuS) + cost growth
     .venv/bin/python -m bench.clustering --quality  # quality only
 
 Data: ``../shared/data/ecbplus`` (see its README): dev topics 2 5 12 18 21 23 34 35; the gold
@@ -218,8 +220,13 @@ def _pair_model() -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> None:
+    from bench.cross_outlet import cross_outlet
+
     figures: dict[str, Any] = {"quality": quality()}
-    print(json.dumps(figures["quality"]["storyline"]["all_dev_mean_of_orders"]), "baseline", figures["quality"]["baseline_tfidf_average_linkage"]["all_dev"], flush=True)
+    print("ECB+ dev", json.dumps(figures["quality"]["storyline"]["all_dev_mean_of_orders"]), "baseline", figures["quality"]["baseline_tfidf_average_linkage"]["all_dev"], flush=True)
+    figures["cross_outlet"] = cross_outlet()
+    print("AllSides dev", json.dumps(figures["cross_outlet"]["allsides_dev"]), flush=True)
+    print("NeuS dev", json.dumps(figures["cross_outlet"]["neus_dev"]), flush=True)
     if "--quality" not in argv:
         from bench.clustering_cost import cost_growth
 

@@ -1,8 +1,9 @@
 """An article's `Evidence`: the blocks the pair model compares, kept in a story's member sample.
 
 Each article is reduced to content-word counts (whole text and lede), people, actors (people,
-organisations, groups), places, numbers, time expressions and years; the *lede* is the title and
-the first three sentences, where a report says what happened, to whom and where. `weigh` turns
+organisations, groups), places, numbers, time expressions and years, two sentence vectors (the
+lede's and the whole text's: `storyline.relate.semantic`) and its published day; the *lede* is
+the title and the first three sentences, where a report says what happened, to whom and where. `weigh` turns
 the counts into tf-idf blocks under the store's current document frequencies (`Weighed`), which
 `storyline.relate.pairs` compares.
 
@@ -18,10 +19,14 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+
+import numpy as np
 
 from storyline.models import EnrichedArticle
 from storyline.relate.idf import DocFreq
+from storyline.relate.semantic import text_vectors, unpack
 from storyline.text import ACTOR_LABELS, PLACE_LABELS, YEAR, content_words
 
 __all__ = ["BLOCKS", "LEDE_SENTENCES", "Evidence", "Weighed", "weigh"]
@@ -58,6 +63,12 @@ class Evidence:
     years: list[str]
     lede_people: list[str] = field(default_factory=list)
     """Surnames of the people the lede names."""
+    sem_lede: str = ""
+    """Sentence vector of the lede, packed (`storyline.relate.semantic`); "" in evidence stored before it."""
+    sem_text: str = ""
+    """Sentence vector of the title and text."""
+    day: str | None = None
+    """The published day (ISO), when known."""
     near: dict[str, float] = field(default_factory=dict)
     """Log-odds of the k nearest articles compared so far, by article id (written by scoring)."""
 
@@ -83,6 +94,7 @@ class Evidence:
             elif mention.label in PLACE_LABELS:
                 pla[name] += 1
         numbers = (n.rstrip(".,:") for n in _NUMBER.findall(text))
+        sem_lede, sem_text = text_vectors([title + article.text[:end], text])
         return cls(
             terms=dict((words if words is not None else content_words(text)).most_common(MAX_TERMS)),
             lede=dict(content_words(title + article.text[:end])),
@@ -93,6 +105,9 @@ class Evidence:
             times=dict(Counter(t.expression.lower() for t in record.times)),
             years=sorted(set(YEAR.findall(text))),
             lede_people=sorted(lede_people),
+            sem_lede=sem_lede,
+            sem_text=sem_text,
+            day=article.published.date().isoformat() if article.published else None,
         )
 
     def block(self, name: str) -> dict[str, int]:
@@ -121,15 +136,24 @@ class Evidence:
         """The stored form. Shares its dicts with this object (no copy): the in-memory state then
         sees the neighbourhood grow, as the member samples holding this object do."""
         data: dict[str, Any] = {name: self.block(name) for name in BLOCKS}
-        data.update(years=self.years, lede_people=self.lede_people, near=self.near)
+        data.update(years=self.years, lede_people=self.lede_people, sem_lede=self.sem_lede, sem_text=self.sem_text, day=self.day, near=self.near)
         return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Evidence:
-        """Read the stored form (older stores lack ``lede_people`` and ``near``); adopts its dicts."""
+        """Read the stored form (older stores lack ``lede_people``, the sentence vectors, ``day`` and
+        ``near``); adopts its dicts."""
         blocks = {_FIELD[name]: data[name] for name in BLOCKS}
         near = data.get("near")
-        return cls(**blocks, years=list(data["years"]), lede_people=list(data.get("lede_people", ())), near=near if near is not None else {})
+        return cls(
+            **blocks,
+            years=list(data["years"]),
+            lede_people=list(data.get("lede_people", ())),
+            sem_lede=str(data.get("sem_lede") or ""),
+            sem_text=str(data.get("sem_text") or ""),
+            day=data.get("day"),
+            near=near if near is not None else {},
+        )
 
 
 @dataclass(frozen=True)
@@ -142,6 +166,9 @@ class Weighed:
     """The person the article names most (ties: alphabetical last)."""
     people: frozenset[str]
     lede_people: frozenset[str]
+    sem_lede: np.ndarray | None = field(default=None, compare=False)
+    sem_text: np.ndarray | None = field(default=None, compare=False)
+    day: date | None = None
 
 
 def weigh(ev: Evidence, df: DocFreq) -> Weighed:
@@ -154,4 +181,5 @@ def weigh(ev: Evidence, df: DocFreq) -> Weighed:
         blocks[name] = {k: v / norm for k, v in w.items()}
     per = ev.people
     protagonist = max(per, key=lambda k: (per[k], k)) if per else None
-    return Weighed(blocks, frozenset(ev.years), protagonist, frozenset(per), frozenset(ev.lede_people))
+    day = date.fromisoformat(ev.day) if ev.day else None
+    return Weighed(blocks, frozenset(ev.years), protagonist, frozenset(per), frozenset(ev.lede_people), unpack(ev.sem_lede), unpack(ev.sem_text), day)

@@ -2,9 +2,11 @@
 
 Two articles' `Weighed` evidence (`storyline.relate.evidence`) is compared block by block
 (tf-idf cosine under the store's current document frequencies) plus a few agreement flags
-(same years, same latest year, the people the ledes name, the same protagonist); a logistic
+(same years, same latest year, the people the ledes name, the same protagonist), the cosines
+of their sentence vectors (lede and whole text; `storyline.relate.semantic`) and the weeks
+between their published days; a logistic
 regression turns those similarities into the probability that both report one event. Its
-coefficients are plain JSON (``story_model.json``), learnt on ECB+ train by
+coefficients are plain JSON (``story_model.json``), learnt on ECB+ train and AllSides dev by
 ``scripts/learn_story_model.py``.
 
 Why more than words: the events of an ECB+ topic look alike ("Tara Reid enters rehab" vs
@@ -46,7 +48,25 @@ FEATURES = (
     "protagonist_same",
     "protagonist_cross",
     "protagonist_conflict",
+    "sem_lede",
+    "sem_text",
+    "weeks_apart",
 )
+
+MAX_WEEKS_APART = 4.0
+"""Publication gaps count up to this many weeks (further apart, the story window already decides)."""
+
+
+def _dot(a: np.ndarray | None, b: np.ndarray | None) -> float:
+    """Cosine of two unit sentence vectors; 0 when either is missing (evidence stored before them)."""
+    return float(np.dot(a, b)) if a is not None and b is not None else 0.0
+
+
+def _weeks_apart(a: Weighed, b: Weighed) -> float:
+    """Weeks between the two published days (0 when either is unknown), capped at `MAX_WEEKS_APART`."""
+    if a.day is None or b.day is None:
+        return 0.0
+    return min(abs((a.day - b.day).days) / 7.0, MAX_WEEKS_APART)
 
 
 def _mentions(name: str, people: frozenset[str]) -> bool:
@@ -82,6 +102,7 @@ def pair_features(a: Weighed, b: Weighed) -> list[float]:
             f.extend((0.0, 0.0, 1.0))
     else:
         f.extend((0.0, 0.0, 0.0))
+    f.extend((_dot(a.sem_lede, b.sem_lede), _dot(a.sem_text, b.sem_text), _weeks_apart(a, b)))
     return f
 
 
@@ -129,7 +150,24 @@ def feature_matrix(weighed: Sequence[Weighed]) -> np.ndarray:
     out[:, :, column["protagonist_same"]] = both_protagonists & same
     out[:, :, column["protagonist_cross"]] = both_protagonists & cross
     out[:, :, column["protagonist_conflict"]] = both_protagonists & ~same & ~cross
+    for name in ("sem_lede", "sem_text"):
+        vectors = _vectors([getattr(w, name) for w in weighed])
+        out[:, :, column[name]] = vectors @ vectors.T
+    ordinal = np.array([w.day.toordinal() if w.day else 0 for w in weighed], dtype=np.float64)
+    dated = ordinal > 0
+    gap = np.minimum(np.abs(ordinal[:, None] - ordinal[None, :]) / 7.0, MAX_WEEKS_APART)
+    out[:, :, column["weeks_apart"]] = np.where(dated[:, None] & dated[None, :], gap, 0.0)
     return out
+
+
+def _vectors(rows: Sequence[np.ndarray | None]) -> np.ndarray:
+    """Sentence vectors as a matrix; a missing one is a zero row (its cosines are 0, as `_dot`'s)."""
+    width = max((len(r) for r in rows if r is not None), default=0)
+    matrix = np.zeros((len(rows), width), dtype=np.float64)
+    for i, row in enumerate(rows):
+        if row is not None:
+            matrix[i] = row
+    return matrix
 
 
 def _matrix(rows: Sequence[Mapping[str, float] | Iterable[str]]) -> np.ndarray:

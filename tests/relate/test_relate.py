@@ -198,7 +198,7 @@ def test_the_feature_matrix_of_a_regroup_is_every_pair_features():
     from storyline.enrich import Enricher
     from storyline.relate.evidence import weigh
     from storyline.relate.idf import DocFreq, idf_prior
-    from storyline.relate.pairs import BLOCKS, PairModel, feature_matrix, pair_features
+    from storyline.relate.pairs import BLOCKS, FEATURES, PairModel, feature_matrix, pair_features
     from storyline.settings import DEFAULT_SETTINGS
 
     rows = [json.loads(line) for line in (SHARED_DATA / "ecbplus" / "ecbplus.dev.jsonl").open(encoding="utf-8")]
@@ -213,11 +213,13 @@ def test_the_feature_matrix_of_a_regroup_is_every_pair_features():
     expected = np.array([[pair_features(a, b) if a is not b else [0.0] * matrix.shape[2] for b in weighed] for a in weighed])
     for f in range(matrix.shape[2]):
         np.fill_diagonal(matrix[:, :, f], 0.0)
-    cosines = len(BLOCKS)
-    assert np.allclose(matrix[:, :, :cosines], expected[:, :, :cosines], rtol=0, atol=1e-12)
-    assert np.array_equal(matrix[:, :, cosines:], expected[:, :, cosines:])
+    cosines = [FEATURES.index(name) for name in (*BLOCKS, "sem_lede", "sem_text")]
+    flags = [f for f in range(matrix.shape[2]) if f not in cosines]
+    assert np.allclose(matrix[:, :, cosines], expected[:, :, cosines], rtol=0, atol=1e-12)
+    assert np.array_equal(matrix[:, :, flags], expected[:, :, flags])
+    assert expected[:, :, FEATURES.index("sem_lede")].max() > 0.5  # the sentence vectors are there
     # The flags are exercised, not all zero: shared years, protagonists that agree and conflict.
-    flags_set = {f for f in range(cosines, matrix.shape[2]) if expected[:, :, f].any()}
+    flags_set = {f for f in flags if expected[:, :, f].any()}
     assert len(flags_set) >= 6, flags_set
     model = PairModel.default()
     logits = model.logit_matrix(matrix)
