@@ -25,7 +25,7 @@ from storyline.consolidate.timeline import build_timeline
 from storyline.models import ArticleRef, Brief, EnrichedArticle, Relation, Story
 from storyline.settings import Settings
 
-BRIEF_BUILDER_VERSION = "4"
+BRIEF_BUILDER_VERSION = "5"
 """Bumped whenever the brief builder changes what it outputs, so cached briefs are rebuilt."""
 
 __all__ = ["BRIEF_BUILDER_VERSION", "BRIEF_LABELS", "build_brief", "extractive_summary"]
@@ -65,7 +65,7 @@ def build_brief(
             for r in members
         ],
         entities=top_entities(canonical.entities, settings.top_entities),
-        summary=extractive_summary(table, claims, families, settings.summary_sentences, main_event(events)),
+        summary=extractive_summary(table, claims, families, settings.summary_sentences, main_event(events), {r.article.id: r.article.title or "" for r in members}),
         quote_groups=quotes,
         claims=claims,
         discrepancies=discrepancies,

@@ -8,14 +8,26 @@ from collections.abc import Sequence
 import numpy as np
 
 from storyline.consolidate.claims import SentenceTable
-from storyline.consolidate.common import Families
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from storyline.consolidate.common import Families, tfidf, words
 from storyline.consolidate.events import ArticleEvent
 from storyline.models import Claim, SummarySentence
 
 MIN_SUMMARY_WORDS = 8
 MAX_SUMMARY_WORDS = 60
 DANGLING_OPENERS = {"he", "she", "they", "it", "this", "that", "these", "those", "his", "her", "their", "its"}
-MMR_LAMBDA = 0.7
+TITLE_WEIGHT = 1.0
+"""Weight of another article's title against its best sentence in a sentence's cross-outlet match."""
+OWN_TITLE_WEIGHT = 1.0
+LEAD_WEIGHT = 0.3
+"""Bonus of an article's first sentence (halved for the second, and so on)."""
+LONG_SENTENCE_WORDS = 30
+LENGTH_PENALTY = 0.2
+SHARED_WEIGHT = 1.0
+"""Weight of the share of a sentence's content words the other articles use."""
+SAME_STATEMENT = 0.5
+"""Share of the shorter sentence's content words the other must use to be cited as stating the same thing."""
 MAX_SUMMARY_REDUNDANCY = 0.6
 """TF-IDF cosine to an already chosen sentence above which a candidate repeats it."""
 
@@ -52,65 +64,67 @@ def main_event(events: dict[str, ArticleEvent]) -> tuple[str | None, set[str]]:
 
 
 def extractive_summary(
-    table: SentenceTable, claims: Sequence[Claim], families: Families, size: int, event: tuple[str | None, set[str]] = (None, set())
+    table: SentenceTable,
+    claims: Sequence[Claim],
+    families: Families,
+    size: int,
+    event: tuple[str | None, set[str]] = (None, set()),
+    titles: dict[str, str] | None = None,
 ) -> list[SummarySentence]:
-    """What happened: the main event's best-corroborated claim first, then centroid + MMR over claims.
+    """What happened: the main event's best-corroborated claim first, then the sentences most
+    central across outlets.
 
-    The lead is the claim of the main event (``event``: its place and articles) that the most
-    independent sources carry, naming the event's place where one does, earliest in its article:
-    an article no other source corroborates never leads. The rest follow by importance; claims
-    backed by more independent sources rank higher. Each summary sentence is a claim's
-    representative sentence and cites every other article sentence that makes the same claim.
+    A sentence's weight is how closely the other articles (their sentences and titles,
+    ``titles`` by article id) say the same, plus how closely its own title does and how early it
+    comes in its article. The lead is the heaviest sentence of the claims of the main event
+    (``event``: its place and articles) that the most independent sources carry, naming the
+    event's place where one does: an article no other source corroborates never leads. The rest
+    follow by weight, each not repeating one already chosen. Each summary sentence cites the
+    sentences of other articles that state the same thing.
     """
     if not claims or not len(table.spans):
         return []
     row = {(s.article_id, s.start, s.end): i for i, s in enumerate(table.spans)}
-    centroid = table.vectors.mean(axis=0)
-    centroid = centroid / (np.linalg.norm(centroid) or 1.0)
-    n_families = max(1, len(families.groups))
-    candidates = []
+    weight = sentence_weights(table, titles or {})
+    position = _positions(table)
+    candidates: list[tuple[Claim, int, float]] = []
+    spare: list[tuple[Claim, int, float]] = []
     for claim in claims:
-        rows = [row[(s.article_id, s.start, s.end)] for s in claim.spans]
-        best = max(rows, key=lambda i: float(table.vectors[i] @ centroid))
-        if not _summary_candidate(table.spans[best].text):
-            continue
-        relevance = float(table.vectors[best] @ centroid)
-        support = 1.0 + (claim.independent_sources - 1) / n_families
-        candidates.append((claim, best, relevance * support))
+        for span in claim.spans:
+            i = row[(span.article_id, span.start, span.end)]
+            (candidates if _summary_candidate(span.text) else spare).append((claim, i, float(weight[i])))
+    if not candidates:
+        return []
 
     chosen: list[tuple[Claim, int, float]] = []
     place, event_articles = event
-    position = _positions(table)
     lead_pool = [c for c in candidates if set(c[0].article_ids) & event_articles] or candidates
     if lead_pool:
-        def names_place(c: tuple[Claim, int, float]) -> bool:
-            return place is not None and any(place in s.text for s in c[0].spans)
-
-        lead = max(lead_pool, key=lambda c: (c[0].independent_sources, names_place(c), -min(position[row[(s.article_id, s.start, s.end)]] for s in c[0].spans), c[2]))
-        candidates.remove(lead)
-        if place is not None and names_place(lead):
-            # Represent the lead by a sentence that says where it happened, the earliest one.
-            best = min((row[(s.article_id, s.start, s.end)] for s in lead[0].spans if place in s.text), key=position.__getitem__)
-            lead = (lead[0], best, lead[2])
-        chosen.append(lead)
-    # Corroborated claims first, then the main event's, then the rest, each tier by MMR.
-    tiers = [
-        [c for c in candidates if c[0].independent_sources > 1],
-        [c for c in candidates if c[0].independent_sources == 1 and set(c[0].article_ids) & event_articles],
-        [c for c in candidates if c[0].independent_sources == 1 and not set(c[0].article_ids) & event_articles],
-    ]
-    for tier in tiers:
+        most = max(c[0].independent_sources for c in lead_pool)
+        lead_pool = [c for c in lead_pool if c[0].independent_sources == most]
+        if place is not None and any(place in table.spans[c[1]].text for c in lead_pool):
+            # The lead says where it happened when a sentence of it does.
+            lead_pool = [c for c in lead_pool if place in table.spans[c[1]].text]
+        chosen.append(max(lead_pool, key=lambda c: (c[2], -position[c[1]])))
+    uncorroborated = _uncorroborated_articles(claims)
+    rest = [c for c in candidates if c[0] is not chosen[0][0]]
+    # Corroborated statements first; articles that share nothing with another source last: they
+    # may be off the story; then
+    # the sentences that read less well alone (a quote, a pronoun first), rather than too short a summary.
+    for tier in (
+        [c for c in rest if c[0].independent_sources > 1],
+        [c for c in rest if table.spans[c[1]].article_id not in uncorroborated and c[0].independent_sources == 1],
+        [c for c in rest if table.spans[c[1]].article_id in uncorroborated and c[0].independent_sources == 1],
+        [c for c in spare if table.spans[c[1]].text.split()[0].lower() not in DANGLING_OPENERS],
+    ):
         while tier and len(chosen) < size:
-
-            def mmr(item: tuple[Claim, int, float]) -> float:
-                redundancy = max((float(table.similarity[item[1], c[1]]) for c in chosen), default=0.0)
-                return MMR_LAMBDA * item[2] - (1 - MMR_LAMBDA) * redundancy
-
-            best_item = max(tier, key=mmr)
-            tier.remove(best_item)
-            if chosen and max(float(table.similarity[best_item[1], c[1]]) for c in chosen) > MAX_SUMMARY_REDUNDANCY:
+            best = max(tier, key=lambda c: c[2])
+            tier.remove(best)
+            if any(c[0] is best[0] for c in chosen):
                 continue
-            chosen.append(best_item)
+            if max(float(table.similarity[best[1], c[1]]) for c in chosen) > MAX_SUMMARY_REDUNDANCY:
+                continue
+            chosen.append(best)
 
     out = []
     for claim, best, _ in chosen:
@@ -118,8 +132,78 @@ def extractive_summary(
         out.append(
             SummarySentence(
                 span=span,
-                supporting=[s for s in claim.spans if s != span],
+                supporting=[s for s in claim.spans if s != span and _states_the_same(table, best, row[(s.article_id, s.start, s.end)])],
                 independent_sources=claim.independent_sources,
             )
         )
+    return out
+
+
+def _states_the_same(table: SentenceTable, sentence: int, other: int) -> bool:
+    """Does sentence ``other`` say what ``sentence`` says: most of the shorter one's content words
+    in the other, and a shared actor where both name people or organisations? (A neighbouring
+    sentence of the same claim, sharing a name but not what is said of it, does not.)"""
+    a, b = set(_content_words(table.spans[sentence].text)), set(_content_words(table.spans[other].text))
+    if not a or not b or len(a & b) / min(len(a), len(b)) < SAME_STATEMENT:
+        return False
+    actors, others = table.people[sentence], table.people[other]
+    return not (actors and others) or bool(actors & others)
+
+
+def _uncorroborated_articles(claims: Sequence[Claim]) -> set[str]:
+    """Articles none of whose claims another independent source carries."""
+    every = {a for c in claims for a in c.article_ids}
+    corroborated = {a for c in claims if c.independent_sources > 1 for a in c.article_ids}
+    return every - corroborated
+
+
+def sentence_weights(table: SentenceTable, titles: dict[str, str]) -> np.ndarray:
+    """How central each sentence is across outlets: its best match in each other article (a
+    sentence or the title), averaged over the other articles, plus its own title's match and a
+    bonus for coming early in its article."""
+    spans = table.spans
+    article_ids = list(dict.fromkeys(s.article_id for s in spans))
+    title_ids = [a for a in article_ids if titles.get(a)]
+    vectors = tfidf([s.text for s in spans] + [titles[a] for a in title_ids])
+    sentences, heads = vectors[: len(spans)], vectors[len(spans) :]
+    similarity = sentences @ sentences.T
+    to_title = sentences @ heads.T if len(title_ids) else np.zeros((len(spans), 0), dtype=np.float32)
+    of = np.array([article_ids.index(s.article_id) for s in spans])
+    best = np.zeros((len(spans), len(article_ids)), dtype=np.float32)
+    for k in range(len(article_ids)):
+        inside = of == k
+        if inside.any():
+            best[:, k] = similarity[:, inside].max(axis=1)
+    for t, aid in enumerate(title_ids):
+        k = article_ids.index(aid)
+        best[:, k] = np.maximum(best[:, k], TITLE_WEIGHT * to_title[:, t])
+    others = len(article_ids) - 1
+    best[np.arange(len(spans)), of] = 0.0
+    cross = best.sum(axis=1) / others if others else np.zeros(len(spans), dtype=np.float32)
+    own_title = np.zeros(len(spans), dtype=np.float32)
+    for t, aid in enumerate(title_ids):
+        k = article_ids.index(aid)
+        own_title[of == k] = to_title[of == k, t]
+    position = np.array(_positions(table), dtype=np.float32)
+    length = np.array([len(s.text.split()) for s in spans], dtype=np.float32)
+    too_long = np.maximum(0.0, length - LONG_SENTENCE_WORDS) / LONG_SENTENCE_WORDS
+    shared = _shared_words(table, titles, article_ids)
+    return cross + OWN_TITLE_WEIGHT * own_title + LEAD_WEIGHT / (1.0 + position) - LENGTH_PENALTY * too_long + SHARED_WEIGHT * shared
+
+
+def _content_words(text: str) -> list[str]:
+    return [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words(text) if w not in ENGLISH_STOP_WORDS and len(w) > 1]
+
+
+def _shared_words(table: SentenceTable, titles: dict[str, str], article_ids: list[str]) -> np.ndarray:
+    """The share of each sentence's content words that the other articles (text or title) use too."""
+    used: dict[str, set[str]] = {aid: set(_content_words(titles.get(aid, ""))) for aid in article_ids}
+    for span in table.spans:
+        used[span.article_id].update(_content_words(span.text))
+    others = max(1, len(article_ids) - 1)
+    out = np.zeros(len(table.spans), dtype=np.float32)
+    for i, span in enumerate(table.spans):
+        content = _content_words(span.text)
+        if content:
+            out[i] = sum(sum(w in used[a] for a in article_ids if a != span.article_id) for w in content) / (others * len(content))
     return out
