@@ -118,13 +118,13 @@ def extractive_summary(
         [c for c in spare if table.spans[c[1]].text.split()[0].lower() not in DANGLING_OPENERS],
     ):
         while tier and len(chosen) < size:
-            best = max(tier, key=lambda c: c[2])
-            tier.remove(best)
-            if any(c[0] is best[0] for c in chosen):
+            pick = max(tier, key=lambda c: c[2])
+            tier.remove(pick)
+            if any(c[0] is pick[0] for c in chosen):
                 continue
-            if max(float(table.similarity[best[1], c[1]]) for c in chosen) > MAX_SUMMARY_REDUNDANCY:
+            if max(float(table.similarity[pick[1], c[1]]) for c in chosen) > MAX_SUMMARY_REDUNDANCY:
                 continue
-            chosen.append(best)
+            chosen.append(pick)
 
     out = []
     for claim, best, _ in chosen:
