@@ -1,6 +1,7 @@
 """The "what happened" summary on NeuS dev: ROUGE against the AllSides editors' neutral summaries.
 
     .venv/bin/python -m bench brief        # runs this as part of the brief benchmark
+    .venv/bin/python -m bench.neus         # this alone, to bench/results/neus.json
 
 ``../shared/data/neus/neus.dev.jsonl`` (307 events, the corpus's val split; the test split is
 held out): each event's three articles (title and text, the left, centre and right outlet) are
@@ -23,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import DATA, Timer
+from bench.common import DATA, Timer, write_results
 from storyline import Storyline
 from storyline.consolidate import build_brief
 from storyline.ingest.sources import read_inputs
@@ -168,7 +169,12 @@ def score(limit: int | None = None, systems: dict[str, Callable[[NeusEvent], str
 
 
 def main(argv: list[str]) -> None:
-    report(score(int(argv[0]) if argv else None))
+    """``python -m bench.neus [N]``: the NeuS measurement alone (the first N events), written to
+    ``bench/results/neus.json`` when run on all of them."""
+    figures = score(int(argv[0]) if argv else None)
+    report(figures)
+    if not argv:
+        print(f"written {write_results('neus', figures, command='.venv/bin/python -m bench.neus')}")
 
 
 def report(figures: dict) -> None:

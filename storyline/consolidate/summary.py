@@ -25,6 +25,8 @@ LEAD_WEIGHT = 0.3
 LONG_SENTENCE_WORDS = 30
 LENGTH_PENALTY = 0.2
 SHARED_WEIGHT = 1.0
+SAME_ARTICLE_PENALTY = 0.1
+"""Weight taken off a sentence for each chosen sentence of its article: a summary across outlets."""
 """Weight of the share of a sentence's content words the other articles use."""
 SAME_STATEMENT = 0.5
 """Share of the shorter sentence's content words the other must use to be cited as stating the same thing."""
@@ -118,7 +120,7 @@ def extractive_summary(
         [c for c in spare if table.spans[c[1]].text.split()[0].lower() not in DANGLING_OPENERS],
     ):
         while tier and len(chosen) < size:
-            pick = max(tier, key=lambda c: c[2])
+            pick = max(tier, key=lambda c: c[2] - SAME_ARTICLE_PENALTY * sum(table.spans[c[1]].article_id == table.spans[x[1]].article_id for x in chosen))
             tier.remove(pick)
             if any(c[0] is pick[0] for c in chosen):
                 continue
