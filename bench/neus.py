@@ -11,7 +11,8 @@ three articles into several stories, the brief of all three is built anyway (wit
 stored) and the split is counted. The first three sentences of the brief's summary are scored with
 ROUGE-1/2/L F1 (``rouge-score``, stemming on) against ``reference_summary``, next to two baselines
 run on the same events: sumy's LexRank (three sentences, over the three articles' titles and
-texts) and Lead (the first sentence of each article).
+texts, as the corpus's source files give them; and over the texts alone, the sentences a brief can
+cite) and Lead (the first sentence of each article).
 """
 
 from __future__ import annotations
@@ -111,13 +112,13 @@ def brief_of(event: NeusEvent) -> Brief:
     return build_brief(event.story, event.records, DEFAULT_SETTINGS, event.relations)
 
 
-def lexrank_summary(event: NeusEvent) -> str:
+def lexrank_summary(event: NeusEvent, *, titles: bool = True) -> str:
     from sumy.nlp.stemmers import Stemmer
     from sumy.parsers.plaintext import PlaintextParser
     from sumy.summarizers.lex_rank import LexRankSummarizer
     from sumy.utils import get_stop_words
 
-    text = "\n".join(f"{a['title']}.\n{a['text']}" if a["title"] else a["text"] for a in event.raw)
+    text = "\n".join(f"{a['title']}.\n{a['text']}" if a["title"] and titles else a["text"] for a in event.raw)
     parser = PlaintextParser.from_string(text, RegexTokenizer())
     summarizer = LexRankSummarizer(Stemmer("english"))
     summarizer.stop_words = get_stop_words("english")
@@ -129,7 +130,17 @@ def lead_summary(event: NeusEvent) -> str:
     return " ".join(sentences[0] for sentences in firsts if sentences)
 
 
-SYSTEMS: dict[str, Callable[[NeusEvent], str]] = {"storyline": storyline_summary, "lexrank": lexrank_summary, "lead": lead_summary}
+def lexrank_text_summary(event: NeusEvent) -> str:
+    """LexRank over the texts alone: the sentences a brief can cite (a title is no span of the text)."""
+    return lexrank_summary(event, titles=False)
+
+
+SYSTEMS: dict[str, Callable[[NeusEvent], str]] = {
+    "storyline": storyline_summary,
+    "lexrank": lexrank_summary,
+    "lexrank_texts_only": lexrank_text_summary,
+    "lead": lead_summary,
+}
 
 
 def score(limit: int | None = None, systems: dict[str, Callable[[NeusEvent], str]] | None = None) -> dict:
@@ -160,6 +171,7 @@ def score(limit: int | None = None, systems: dict[str, Callable[[NeusEvent], str
         "systems": {
             "storyline": "first 3 sentences of the brief's summary",
             "lexrank": "sumy LexRankSummarizer, 3 sentences over the articles' titles and texts, English stemmer and stop words, regex sentence splitter",
+            "lexrank_texts_only": "the same LexRank over the article texts without their titles (the sentences a brief can cite)",
             "lead": "first sentence of each article's text",
         },
         "rouge": {name: {r: round(100 * statistics.mean(v), 2) for r, v in per.items()} for name, per in totals.items()},
