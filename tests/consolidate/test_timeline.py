@@ -75,3 +75,28 @@ def test_seed_timeline_leaves_out_totals_and_the_departure_date(timeline):
     texts = [e.text for e in timeline]
     assert not any("This week alone" in t for t in texts)
     assert not any("Peskov" in t and e.date is not None and e.date.isoformat() == "2025-12-04" for t, e in zip(texts, timeline, strict=True))
+
+
+def test_real_expressions_resolve_at_the_precision_they_give():
+    from datetime import date, datetime
+
+    from storyline.enrich import Enricher
+    from storyline.models import Article, EnrichedArticle
+    from storyline.settings import DEFAULT_SETTINGS
+
+    neus = DATA / "neus" / "neus.dev.jsonl"
+    sentences = [
+        _sentence_with(neus, "They now go to the Senate to sync up later this week"),
+        _sentence_with(neus, "It follows a memo from Mr Trump earlier this month"),
+        _sentence_with(neus, "decrease from the 151,000 case average two weeks ago"),
+    ]
+    published = datetime(2020, 9, 9)  # a Wednesday
+    articles = [Article(id=f"neus-{i}", text=s, published=published) for i, s in enumerate(sentences)]
+    records = [r for r in Enricher(DEFAULT_SETTINGS).enrich(articles) if isinstance(r, EnrichedArticle)]
+    found = {t.expression.lower(): t for r in records for t in r.times}
+    later = found["later this week"]
+    assert (later.resolved, later.resolved_end, later.granularity) == (date(2020, 9, 9), date(2020, 9, 13), "range")
+    earlier = found["earlier this month"]
+    assert (earlier.resolved, earlier.resolved_end, earlier.granularity) == (date(2020, 9, 1), date(2020, 9, 9), "range")
+    weeks = found["two weeks ago"]
+    assert weeks.granularity == "week" and weeks.resolved <= date(2020, 8, 26) <= weeks.resolved_end
