@@ -1,15 +1,15 @@
 """The story's "what happened" summary: the main event's best-corroborated claim first, then the
-most central claims, each sentence citing every article that makes the same claim."""
+sentences the other outlets' articles and titles say most, each sentence citing the sentences of
+other articles that state the same thing."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
-
-from storyline.consolidate.claims import SentenceTable
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from storyline.consolidate.claims import SentenceTable
 from storyline.consolidate.common import Families, tfidf, words
 from storyline.consolidate.events import ArticleEvent
 from storyline.models import Claim, SummarySentence
@@ -21,13 +21,14 @@ TITLE_WEIGHT = 1.0
 """Weight of another article's title against its best sentence in a sentence's cross-outlet match."""
 OWN_TITLE_WEIGHT = 1.0
 LEAD_WEIGHT = 0.3
-"""Bonus of an article's first sentence (halved for the second, and so on)."""
+"""Bonus of a sentence for coming early in its article, divided by one plus its position."""
 LONG_SENTENCE_WORDS = 30
 LENGTH_PENALTY = 0.2
+"""Weight taken off per LONG_SENTENCE_WORDS words beyond LONG_SENTENCE_WORDS."""
 SHARED_WEIGHT = 1.0
+"""Weight of the share of a sentence's content words the other articles use."""
 SAME_ARTICLE_PENALTY = 0.1
 """Weight taken off a sentence for each chosen sentence of its article: a summary across outlets."""
-"""Weight of the share of a sentence's content words the other articles use."""
 SAME_STATEMENT = 0.5
 """Share of the shorter sentence's content words the other must use to be cited as stating the same thing."""
 MAX_SUMMARY_REDUNDANCY = 0.6
@@ -81,8 +82,9 @@ def extractive_summary(
     comes in its article. The lead is the heaviest sentence of the claims of the main event
     (``event``: its place and articles) that the most independent sources carry, naming the
     event's place where one does: an article no other source corroborates never leads. The rest
-    follow by weight, each not repeating one already chosen. Each summary sentence cites the
-    sentences of other articles that state the same thing.
+    follow by weight, corroborated claims first, each not repeating one already chosen. Each summary
+    sentence cites the sentences of its claim in other articles that state the same thing (its
+    ``independent_sources`` stays the claim's).
     """
     if not claims or not len(table.spans):
         return []
@@ -101,18 +103,17 @@ def extractive_summary(
     chosen: list[tuple[Claim, int, float]] = []
     place, event_articles = event
     lead_pool = [c for c in candidates if set(c[0].article_ids) & event_articles] or candidates
-    if lead_pool:
-        most = max(c[0].independent_sources for c in lead_pool)
-        lead_pool = [c for c in lead_pool if c[0].independent_sources == most]
-        if place is not None and any(place in table.spans[c[1]].text for c in lead_pool):
-            # The lead says where it happened when a sentence of it does.
-            lead_pool = [c for c in lead_pool if place in table.spans[c[1]].text]
-        chosen.append(max(lead_pool, key=lambda c: (c[2], -position[c[1]])))
+    most = max(c[0].independent_sources for c in lead_pool)
+    lead_pool = [c for c in lead_pool if c[0].independent_sources == most]
+    if place is not None and any(place in table.spans[c[1]].text for c in lead_pool):
+        # The lead says where it happened when a sentence of it does.
+        lead_pool = [c for c in lead_pool if place in table.spans[c[1]].text]
+    chosen.append(max(lead_pool, key=lambda c: (c[2], -position[c[1]])))
     uncorroborated = _uncorroborated_articles(claims)
     rest = [c for c in candidates if c[0] is not chosen[0][0]]
-    # Corroborated statements first; articles that share nothing with another source last: they
-    # may be off the story; then
-    # the sentences that read less well alone (a quote, a pronoun first), rather than too short a summary.
+    # Corroborated statements first, then the rest; the articles that share nothing with another
+    # source after those (they may be off the story); last, rather than too short a summary, the
+    # sentences that read less well alone (a quote first; never a pronoun first).
     for tier in (
         [c for c in rest if c[0].independent_sources > 1],
         [c for c in rest if table.spans[c[1]].article_id not in uncorroborated and c[0].independent_sources == 1],
