@@ -171,21 +171,22 @@ def sentence_weights(table: SentenceTable, titles: dict[str, str]) -> np.ndarray
     sentences, heads = vectors[: len(spans)], vectors[len(spans) :]
     similarity = sentences @ sentences.T
     to_title = sentences @ heads.T if len(title_ids) else np.zeros((len(spans), 0), dtype=np.float32)
-    of = np.array([article_ids.index(s.article_id) for s in spans])
+    column = {aid: k for k, aid in enumerate(article_ids)}
+    of = np.array([column[s.article_id] for s in spans])
     best = np.zeros((len(spans), len(article_ids)), dtype=np.float32)
     for k in range(len(article_ids)):
         inside = of == k
         if inside.any():
             best[:, k] = similarity[:, inside].max(axis=1)
     for t, aid in enumerate(title_ids):
-        k = article_ids.index(aid)
+        k = column[aid]
         best[:, k] = np.maximum(best[:, k], TITLE_WEIGHT * to_title[:, t])
     others = len(article_ids) - 1
     best[np.arange(len(spans)), of] = 0.0
     cross = best.sum(axis=1) / others if others else np.zeros(len(spans), dtype=np.float32)
     own_title = np.zeros(len(spans), dtype=np.float32)
     for t, aid in enumerate(title_ids):
-        k = article_ids.index(aid)
+        k = column[aid]
         own_title[of == k] = to_title[of == k, t]
     position = np.array(_positions(table), dtype=np.float32)
     length = np.array([len(s.text.split()) for s in spans], dtype=np.float32)
@@ -200,13 +201,17 @@ def _content_words(text: str) -> list[str]:
 
 def _shared_words(table: SentenceTable, titles: dict[str, str], article_ids: list[str]) -> np.ndarray:
     """The share of each sentence's content words that the other articles (text or title) use too."""
-    used: dict[str, set[str]] = {aid: set(_content_words(titles.get(aid, ""))) for aid in article_ids}
-    for span in table.spans:
-        used[span.article_id].update(_content_words(span.text))
+    users: dict[str, set[str]] = {}
+    for aid in article_ids:
+        for w in _content_words(titles.get(aid, "")):
+            users.setdefault(w, set()).add(aid)
+    content = [_content_words(span.text) for span in table.spans]
+    for span, found in zip(table.spans, content, strict=True):
+        for w in found:
+            users.setdefault(w, set()).add(span.article_id)
     others = max(1, len(article_ids) - 1)
     out = np.zeros(len(table.spans), dtype=np.float32)
-    for i, span in enumerate(table.spans):
-        content = _content_words(span.text)
-        if content:
-            out[i] = sum(sum(w in used[a] for a in article_ids if a != span.article_id) for w in content) / (others * len(content))
+    for i, (span, found) in enumerate(zip(table.spans, content, strict=True)):
+        if found:
+            out[i] = sum(len(users[w]) - (span.article_id in users[w]) for w in found) / (others * len(found))
     return out
