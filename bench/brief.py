@@ -1,6 +1,7 @@
 """Brief benchmark: discrepancy precision/recall on hand-annotated ECB+ train stories, BASIL's bias
 spans the brief surfaces, span verification on ECB+ dev stories, the time to brief a 50-article
-story, and the seeds brief written out for a person to check.
+story, the seeds brief written out for a person to check, and the summary's ROUGE on NeuS dev
+against LexRank and Lead (``bench/neus.py``).
 
     .venv/bin/python -m bench brief
 
@@ -25,7 +26,7 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from bench import brief_gold as gold
+from bench import brief_gold as gold, neus
 from bench.clustering import CACHE, _enrichment_key
 from bench.common import DATA, RESULTS, ROOT, Timer, write_results
 from storyline import Storyline
@@ -316,7 +317,7 @@ def seeds() -> dict:
 
 def main(argv: list[str]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    figures = {"seeds": seeds(), "ecbplus_train_gold": ecbplus_gold(), "basil_dev": basil(), "ecbplus_dev": ecbplus()}
+    figures = {"seeds": seeds(), "ecbplus_train_gold": ecbplus_gold(), "basil_dev": basil(), "ecbplus_dev": ecbplus(), "neus_dev": neus.score()}
     path = write_results("brief", figures, command=".venv/bin/python -m bench brief")
     g = figures["ecbplus_train_gold"]
     print(
@@ -334,6 +335,7 @@ def main(argv: list[str]) -> None:
     e = figures["ecbplus_dev"]
     print(f"ECB+ dev: {e['stories']} stories, {e['spans_verified']}/{e['spans_checked']} spans verify ({e['span_verify_share']:.2%})")
     print(f"50-article story: {e['story_of_50']['brief_seconds_median']} s per brief (median of 3)")
+    neus.report(figures["neus_dev"])
     print(f"written {path}")
 
 

@@ -2,8 +2,14 @@
 and consolidate (an undated article dated from its story-mates).
 
 Weekday names lean to the past in news ("Sunday" in an article of Monday 2025-12-01 is
-2025-11-30) unless the sentence speaks of the future, "this week" / "earlier this year" become
-the week or year around the reference date, and explicit dates go through ``dateparser``.
+2025-11-30) unless the sentence speaks of the future, "this week" becomes the week around the
+reference date, "earlier this year" the range from the year's start to the reference date,
+"a week earlier" the seven days around a week back, and explicit dates go through ``dateparser``.
+
+A resolved expression is ``(start, end, granularity)``, both ends inclusive, at the precision the
+text gives and never finer: ``"day"`` (start == end), ``"week"`` (seven days: a calendar week, or
+the seven days around "a week earlier"), ``"month"`` (a calendar month), ``"year"`` (a calendar
+year) or ``"range"`` (any other span, e.g. "earlier this year": from 1 January to the reference day).
 """
 
 from __future__ import annotations
@@ -34,7 +40,8 @@ def _month(year: int, month: int) -> tuple[date, date]:
 
 
 def resolve(expression: str, base: date, *, future: bool = False) -> Resolved | None:
-    """``(start, end, granularity)`` for ``expression`` said on ``base``, or None when unsure.
+    """``(start, end, granularity)`` for ``expression`` said on ``base``, or None when unsure
+    (see the module docstring for the granularities).
 
     >>> resolve("Sunday", date(2025, 12, 1))
     (datetime.date(2025, 11, 30), datetime.date(2025, 11, 30), 'day')
@@ -69,25 +76,38 @@ def resolve(expression: str, base: date, *, future: bool = False) -> Resolved | 
         return day, day, "day"
     m = re.fullmatch(r"(?:(earlier|later) )?(this|last|next|past) (week|month|year|weekend)", text)
     if m:
-        _, which, unit = m.groups()
+        side, which, unit = m.groups()
         shift = {"this": 0, "past": 0, "last": -1, "next": 1}[which]
         if unit in {"week", "weekend"}:
             start, end = _week(base + timedelta(weeks=shift))
             if unit == "weekend":
                 start = end - timedelta(days=1)
-            return start, end, "week"
-        if unit == "month":
+            granularity = "week"
+        elif unit == "month":
             month_index = base.year * 12 + base.month - 1 + shift
-            return (*_month(month_index // 12, month_index % 12 + 1), "month")
-        return date(base.year + shift, 1, 1), date(base.year + shift, 12, 31), "year"
+            start, end = _month(month_index // 12, month_index % 12 + 1)
+            granularity = "month"
+        else:
+            start, end, granularity = date(base.year + shift, 1, 1), date(base.year + shift, 12, 31), "year"
+        if side and shift == 0:
+            # "earlier this year" is the part of the year before the reference day, "later this
+            # week" the part after it: a range, never the period's first day.
+            return (start, base, "range") if side == "earlier" else (base, end, "range")
+        return start, end, granularity
     m = re.fullmatch(r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+) (day|week|month|year)s? (earlier|ago|before|later)", text)
     if m:
         count = int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS.get(m.group(1), 1)
         unit = m.group(2)
         sign = 1 if m.group(3) == "later" else -1
-        days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * count * sign
-        day = base + timedelta(days=days)
-        return day, day, "day" if unit in {"day", "week"} else unit
+        day = base + timedelta(days={"day": 1, "week": 7, "month": 30, "year": 365}[unit] * count * sign)
+        if unit == "day":
+            return day, day, "day"
+        if unit == "week":
+            # "a week earlier" says the week, not the day: the seven days around a week back.
+            return day - timedelta(days=3), day + timedelta(days=3), "week"
+        if unit == "month":
+            return (*_month(day.year, day.month), "month")
+        return date(day.year, 1, 1), date(day.year, 12, 31), "year"
     m = re.fullmatch(r"(?:(?:the )?(?:end|beginning|start|middle|mid) of |early |late |mid-?)?([a-z]+)\.?(?: (\d{4}))?", text)
     if m and m.group(1) in MONTHS:
         month = MONTHS[m.group(1)]

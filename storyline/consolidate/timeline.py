@@ -1,6 +1,12 @@
 """The story's timeline: one entry per event (the meeting, the strikes, the resignation, the trip
 ahead), dated from the articles' own dates or, for an undated article, from its story-mates.
 
+Each entry's ``date`` .. ``date_end`` (inclusive) has the precision its text gives, named by
+``granularity`` (``storyline.dates``): "day", "week", "month", "year" or "range" — never a
+made-up day. Totals over a period ("this week alone … 1,400 drones") are not events, and an
+expression in a subordinate clause of time ("before departing for India on Thursday") dates that
+clause, not the sentence.
+
 Time expressions that date nothing are left out: durations ("four hours", "100 days"),
 habits ("daily", "every day") and vague spans ("years", "recent days", "winter"). An undated
 article's "Sunday" is resolved against the publication date of the story-mates that report the
@@ -38,6 +44,13 @@ _TIME_WORD = re.compile(
     r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b",
     re.IGNORECASE,
 )
+_PERIOD_TOTAL_AFTER = re.compile(r"\s*(?:alone|so far|to date)\b", re.IGNORECASE)
+_PERIOD_TOTAL_BEFORE = re.compile(r"\b(?:(?:so far|throughout) (?:the )?|(?:over|during|for|in) the (?:past|last|whole|entire) )$", re.IGNORECASE)
+"""A time expression that bounds a count or a stretch ("this week alone", "over the past week",
+"so far this year") measures a period; it dates no event."""
+_OTHER_CLAUSE = re.compile(r"\b(?:before|ahead of|until)\s+(?:\w+ing\b|\w+'s\b|his\b|her\b|their\b|its\b)[^,;:]*$", re.IGNORECASE)
+"""An expression after "before departing …" dates that clause's action (Putin's departure), not
+what the sentence reports (Peskov's confirmation, the meeting)."""
 _EVENT_WORDS = {
     "meeting": {"talks", "meeting", "meetings", "session", "discussions", "summit", "negotiations", "met", "meet"},
     "attack": {"strikes", "strike", "attacks", "attack", "bombing", "shelling", "drone", "missile", "killed", "dead"},
@@ -91,6 +104,8 @@ def build_timeline(
             expression = t.expression.strip(" .,")
             if sentence is None or _NOT_A_DATE.match(expression) or not _TIME_WORD.search(expression):
                 continue
+            if not dates_an_event(record.article.text, sentence.start, t.span.start, t.span.end):
+                continue
             dated_from: tuple[str, ...] = ()
             if t.resolved is None and aid in references:
                 base, mates = references[aid]
@@ -119,7 +134,7 @@ def _entry(items: list[_Dated], claim_of: dict[tuple[str, int], Claim]) -> Timel
     resolved = [d for d in items if d.mention.resolved is not None]
     start = end = granularity = None
     if resolved:
-        rank = {"day": 0, "week": 1, "month": 2, "year": 3}
+        rank = {"day": 0, "week": 1, "month": 2, "range": 3, "year": 4}
         votes = Counter((d.mention.resolved, d.mention.resolved_end, d.mention.granularity) for d in resolved)
         start, end, granularity = min(votes, key=lambda k: (rank.get(k[2] or "", 4), -votes[k]))
         # The sentences whose expressions give the date come first: they say what happened then.
@@ -139,6 +154,16 @@ def _entry(items: list[_Dated], claim_of: dict[tuple[str, int], Claim]) -> Timel
         supporting=sentences[1:],
         dated_from=sorted({m for d in items for m in d.dated_from}),
     )
+
+
+def dates_an_event(text: str, sentence_start: int, start: int, end: int) -> bool:
+    """Does the time expression at ``text[start:end]`` date what its sentence reports? Not when it
+    bounds a total ("This week alone, … 1,400 drones", "so far this year") nor when it sits in a
+    clause of a later action ("will host Witkoff before departing for India on Thursday")."""
+    before = text[sentence_start:start]
+    if _PERIOD_TOTAL_AFTER.match(text, end) or _PERIOD_TOTAL_BEFORE.search(before):
+        return False
+    return not (_OTHER_CLAUSE.search(before) and not _OTHER_CLAUSE.match(before.lstrip()))
 
 
 def _kind(text: str) -> set[str]:
