@@ -298,13 +298,12 @@ class DiscrepancySide(Record):
 
 @dataclass
 class Discrepancy(Record):
-    """Where sources differ about one fact, or what only one source reports."""
+    """Where sources differ about one fact (what only one source reports is `Brief.exclusives`)."""
 
     kind: str
     """``role`` (one person, incompatible titles), ``title_holder`` (one title, different people),
     ``number``, ``place``, ``date``, ``characterisation`` (the same fact described in different
-    terms), ``attribution`` (who said something, or whom a remark is about) or ``uncorroborated``
-    (content only one independent source carries: one side)."""
+    terms), or ``attribution`` (who said something, or whom a remark is about)."""
     subject: str
     """What the sides disagree about ("Marco Rubio's title", "strike drones")."""
     description: str
@@ -315,8 +314,7 @@ class Discrepancy(Record):
     """Index into ``sides`` of the side more independent sources support (None on a tie)."""
     nature: str = "contradiction"
     """``contradiction`` (both cannot be true), ``precision`` (one side is vaguer or narrower:
-    "over 120" vs "122"), ``framing`` (same fact, different characterisation) or
-    ``uncorroborated`` (no other source carries it; not a contradiction)."""
+    "over 120" vs "122") or ``framing`` (same fact, different characterisation)."""
 
 
 @dataclass

@@ -281,4 +281,6 @@ def test_ctrl_c_while_starting_or_ingesting_is_one_line_and_130(tmp_path, delay)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert "Traceback" not in err and len(err.strip().splitlines()) <= 1, err
-    assert proc.returncode in (130, 0), err  # 0: the ingest had already finished
+    # 0: the ingest had already finished; -SIGINT: the signal came before Python itself had started
+    # (a loaded machine), when the default action ends the process silently.
+    assert proc.returncode in (130, 0, -signal.SIGINT), err

@@ -386,5 +386,5 @@ def article_to_jsonl(article: Article, story_id: str | None = None, enriched: En
 
 
 def _kind(d: Discrepancy) -> str:
-    """"number, precision"; an uncorroborated item's kind already says its nature."""
+    """"number, precision"; a kind that names its nature once."""
     return d.kind if d.nature == d.kind else f"{d.kind}, {d.nature}"

@@ -36,9 +36,9 @@ if TYPE_CHECKING:
 __all__ = ["AlignedPair", "aligned_pairs", "find_discrepancies", "find_numbers", "office"]
 
 
-NATURES = ["contradiction", "precision", "framing", "uncorroborated"]
-"""Most serious first: sides that cannot both be true, then vaguer vs precise, then wording, then lone
-sources (no finder reports those any more: what one outlet alone carries is `Brief.exclusives`)."""
+NATURES = ["contradiction", "precision", "framing"]
+"""Most serious first: sides that cannot both be true, then vaguer vs precise, then wording (what
+one outlet alone carries is not a discrepancy but `Brief.exclusives`)."""
 
 
 def find_discrepancies(story: StoryContext) -> list[Discrepancy]:

@@ -225,7 +225,7 @@ class StoryContext:
     linked_stories: list[str] = field(default_factory=list)
     api_url: str = ""
     only_one: list[OutletOnly] = field(default_factory=list)
-    """What only one outlet reports, per outlet (the "uncorroborated" findings)."""
+    """What only one outlet reports, per outlet (`Brief.exclusives`)."""
     timeline_entries: list[TimelineEntry] = field(default_factory=list)
     independent_sources: int = 0
 

@@ -66,7 +66,7 @@ def _with_brief(row: StoryRow, brief: Brief | None) -> StoryRow:
     families = [[refs[i] for i in family if i in refs] for family in brief.families] or [[a] for a in brief.articles]
     families = [f for f in families if f]
     row.independent_sources = len(families)
-    row.disagreements = sum(1 for d in brief.discrepancies if d.nature != "uncorroborated")
+    row.disagreements = len(brief.discrepancies)
     for family in families:
         # The family goes by its first member with an outlet: the rewrite most likely its source.
         lead = next((a for a in family if a.outlet), family[0])

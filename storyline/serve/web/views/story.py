@@ -126,7 +126,7 @@ def _level(severity: float) -> str:
 def _discrepancies(brief: Brief, numbering: Numbering) -> list[DiscrepancyView]:
     """Where outlets disagree: contradictions first, each kind by severity ("only one outlet
     reports" has its own section)."""
-    found = [d for d in brief.discrepancies if d.nature != "uncorroborated"]
+    found = list(brief.discrepancies)
     return [
         DiscrepancyView(
             kind=d.kind or "",
