@@ -59,13 +59,17 @@ class Store(ArticleTables, StoryTables, BriefCache, RelateTables, SearchIndex, W
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
-        except StorylineError:
-            raise
-        except sqlite3.DatabaseError as exc:
-            if not self.read_only and getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR")) and self.path.exists():
+        except (StorylineError, sqlite3.DatabaseError) as exc:
+            name = getattr(exc, "sqlite_errorname", "") or ""
+            denied = isinstance(exc, StoreReadOnly) or name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR"))
+            if denied and not self.read_only and self.path.exists():
                 # Permissions the mode bits do not show (a read-only mount, an ACL): browse it read-only.
+                if getattr(self, "db", None) is not None:
+                    self.db.close()
                 self.__init__(path, lock_timeout=lock_timeout, on_lock_wait=on_lock_wait, read_only=True)  # type: ignore[misc]
                 return
+            if isinstance(exc, StorylineError):
+                raise
             raise StoreError(f"{self.path}: not a Storyline store ({exc})") from exc
 
     # --- lifecycle ------------------------------------------------------------------------
