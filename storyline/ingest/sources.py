@@ -95,6 +95,14 @@ def read_source(source: Source, settings: Settings) -> Iterator[Article | InputE
         yield InputError(source.name, "too large to read into memory")
 
 
+def too_long(article: Article, settings: Settings, where: str | None = None) -> InputError:
+    """The error for an article over ``settings.max_article_chars``, naming where it came from."""
+    return InputError(
+        where or article.source or article.id,
+        f"article is {len(article.text):,} characters, over the {settings.max_article_chars:,} limit (max_article_chars); split it or raise the limit",
+    )
+
+
 def finish_article(article: Article, lines: OutletLines | None = None) -> Article:
     """The steps every reader's article goes through: furniture removal, then language."""
     article = clean_article(article, lines)
@@ -123,6 +131,13 @@ def read_inputs(
             if isinstance(item, InputError):
                 yield item
                 continue
+            if len(item.text) > settings.max_article_chars:
+                yield too_long(item, settings, source.name)
+                continue
+            if source.path is not None and item.source in {f"text:{source.name}", f"html:{source.name}"}:
+                # The whole file is this one article: the file is its origin, as a URL is a page's,
+                # so an edited file is a new version of it (see `Store.find_by_origin`).
+                item.metadata.setdefault("file", str(source.path.resolve()))
             try:
                 yield finish_article(item, lines)
             except Exception as exc:  # a cleaning bug must not cost the batch

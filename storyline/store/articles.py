@@ -19,20 +19,22 @@ class ArticleTables(StorePart):
     """The ``articles``, ``enrichments`` and ``outlet_lines`` tables."""
 
     def find_existing(self, article: Article) -> str | None:
-        """The id of a stored article with the same content (or the same URL), if any.
+        """The id of the stored article whose current or any earlier text is ``article``'s, if any.
 
         A record whose source id is a stored article's id is that article coming back (an export
         ingested again): its text lost lines learnt from its outlet, so its content id differs.
+        Another text from a stored article's URL is not found here: see `find_by_origin`.
         """
         source_id = article.metadata.get("source_id")
         row = self.db.execute(
-            "SELECT id FROM articles WHERE id = ? OR id = ? OR (url IS NOT NULL AND url = ?)",
-            (article.id, source_id if isinstance(source_id, str) else None, article.url),
+            """SELECT id FROM articles WHERE id = ? OR id = ?
+            UNION ALL SELECT article_id FROM article_versions WHERE content_id = ? LIMIT 1""",
+            (article.id, source_id if isinstance(source_id, str) else None, article.id),
         ).fetchone()
         return row[0] if row else None
 
     def add_article(self, article: Article) -> bool:
-        """Insert ``article`` unless it is already stored; True when it was new."""
+        """Insert ``article`` unless its text is already stored; True when it was new."""
         if self.find_existing(article):
             return False
         self.db.execute(

@@ -12,6 +12,9 @@ class BriefCache(StorePart):
     """The ``briefs`` table."""
 
     def save_brief(self, brief: Brief, fingerprint: str) -> None:
+        """Cache ``brief``; a read-only store (browsed, not written) builds it again when asked."""
+        if self.read_only:
+            return
         self.db.execute(
             "INSERT OR REPLACE INTO briefs (story_id, fingerprint, built_at, record) VALUES (?, ?, ?, ?)",
             (brief.story_id, fingerprint, now_seconds(), dump_record(brief)),

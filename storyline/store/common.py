@@ -41,6 +41,7 @@ class StorePart:
 
     db: sqlite3.Connection
     path: Path
+    read_only: bool = False
 
     def _select_in(self, sql: str, values: list[str], *, repeat: int = 1) -> list[sqlite3.Row]:
         rows: list[sqlite3.Row] = []

@@ -233,3 +233,35 @@ def _relate_docfreq(db: sqlite3.Connection) -> None:
         db.executemany("INSERT INTO relate_docfreq (key, df) VALUES (?, ?)", saved["df"].items())
         db.execute("INSERT OR REPLACE INTO state (key, value) VALUES ('relate.docfreq_n', ?)", (str(saved["n"]),))
         db.execute("DELETE FROM state WHERE key = 'relate.docfreq'")
+
+
+# --- article identity (issue 23): one URL may hold several articles; a watched file is found by path --
+
+
+@migration("0010_article_origins")
+def _article_origins(db: sqlite3.Connection) -> None:
+    # articles.url loses its UNIQUE constraint (a reused URL may carry a different story): SQLite
+    # changes a constraint only by rebuilding the table. `Store._migrate` turns foreign keys off
+    # around migrations, so dropping the old table does not cascade to the rows that refer to it.
+    columns = "seq, id, url, title, outlet, published, ingested_at, record"
+    run_script(
+        db,
+        f"""
+        CREATE TABLE articles_new (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            url TEXT,
+            title TEXT,
+            outlet TEXT,
+            published TEXT,
+            ingested_at TEXT NOT NULL,
+            record TEXT NOT NULL
+        );
+        INSERT INTO articles_new ({columns}) SELECT {columns} FROM articles;
+        DROP TABLE articles;
+        ALTER TABLE articles_new RENAME TO articles;
+        CREATE INDEX articles_url ON articles(url);
+        CREATE INDEX articles_guid ON articles(json_extract(record, '$.metadata.guid'));
+        CREATE INDEX articles_file ON articles(json_extract(record, '$.metadata.file'))
+        """,
+    )

@@ -23,20 +23,29 @@ class WatchTables(StorePart):
         ).fetchone()
         return row[0] if row else None
 
-    def find_by_origin(self, url: str | None, guid: str | None = None, feed: str | None = None) -> str | None:
-        """The stored article with this URL, else with this entry id (GUID) in the same feed."""
+    def find_by_origin(self, url: str | None, guid: str | None = None, feed: str | None = None, file: str | None = None) -> str | None:
+        """The first stored article from this origin (see `origin_articles`), if any."""
+        found = self.origin_articles(url, guid, feed, file)
+        return found[0] if found else None
+
+    def origin_articles(self, url: str | None, guid: str | None = None, feed: str | None = None, file: str | None = None) -> list[str]:
+        """The stored articles from this origin, oldest first: those with this URL, else with this
+        entry id (GUID) in the same feed, else read from this file (its absolute path)."""
         if url:
-            row = self.db.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
-            if row:
-                return row[0]
+            rows = self.db.execute("SELECT id FROM articles WHERE url = ? ORDER BY seq", (url,)).fetchall()
+            if rows:
+                return [r[0] for r in rows]
         if guid:
-            row = self.db.execute(
-                "SELECT id FROM articles WHERE json_extract(record, '$.metadata.guid') = ? AND json_extract(record, '$.metadata.feed') IS ? ORDER BY seq LIMIT 1",
+            rows = self.db.execute(
+                "SELECT id FROM articles WHERE json_extract(record, '$.metadata.guid') = ? AND json_extract(record, '$.metadata.feed') IS ? ORDER BY seq",
                 (guid, feed),
-            ).fetchone()
-            if row:
-                return row[0]
-        return None
+            ).fetchall()
+            if rows:
+                return [r[0] for r in rows]
+        if file:
+            rows = self.db.execute("SELECT id FROM articles WHERE json_extract(record, '$.metadata.file') = ? ORDER BY seq", (file,)).fetchall()
+            return [r[0] for r in rows]
+        return []
 
     def article_versions(self, article_ids: Iterable[str]) -> dict[str, int]:
         """``{article_id: current version}`` for the articles among ``article_ids`` updated at least once."""

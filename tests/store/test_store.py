@@ -19,12 +19,34 @@ def test_an_interrupted_batch_leaves_nothing_half_written(tmp_path):
     assert reopened.schema_version == MIGRATIONS[-1][0]
 
 
-def test_same_content_or_same_url_is_not_stored_twice(tmp_path):
+def test_same_content_is_not_stored_twice_and_a_url_may_hold_two_articles(tmp_path):
+    """The store refuses a text it holds; whether another text from a stored URL is a version or a
+    second article is the ingest path's call (`ArticleIdentity`), so the store takes both."""
     store = Store(tmp_path / "s.db")
     assert store.add_article(Article(id="a", text="one", url="https://example.org/x"))
     assert not store.add_article(Article(id="a", text="one"))
-    assert not store.add_article(Article(id="b", text="one, edited", url="https://example.org/x"))
-    assert store.count_articles() == 1
+    assert store.add_article(Article(id="b", text="another story", url="https://example.org/x"))
+    assert store.origin_articles("https://example.org/x") == ["a", "b"]
+
+
+def test_a_store_from_before_article_origins_keeps_its_rows_when_urls_lose_their_uniqueness(seeds_db, tmp_path):
+    """0010_article_origins rebuilds the articles table: enrichments, stories and search rows that
+    refer to its articles survive (foreign keys are off while it runs, so nothing cascades)."""
+    import shutil
+    import sqlite3
+
+    old = tmp_path / "old.db"
+    shutil.copy(seeds_db, old)
+    con = sqlite3.connect(old)
+    counts = [con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("articles", "enrichments", "story_articles")]
+    con.execute("DELETE FROM schema_migrations WHERE name = '0010_article_origins'")
+    con.commit()
+    con.close()
+    with Store(old) as store:
+        assert store.schema_version == "0010_article_origins"
+        assert [store.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("articles", "enrichments", "story_articles")] == counts
+        assert counts[1] > 0
+        assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
 def test_document_frequencies_saved_as_one_json_value_become_rows(seeds_db, tmp_path):
