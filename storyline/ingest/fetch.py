@@ -18,7 +18,7 @@ import httpx
 from storyline.errors import InputError
 from storyline.settings import Settings
 
-__all__ = ["Fetched", "check_address", "fetch", "is_url"]
+__all__ = ["Fetched", "check_address", "fetch", "http_client", "is_url"]
 
 
 @dataclass
@@ -58,6 +58,17 @@ def check_address(url: str, settings: Settings) -> None:
             )
 
 
+def http_client(settings: Settings) -> httpx.Client:
+    """The one way Storyline builds an HTTP client (fetching, watching sources, posting alerts):
+    the settings' connect/read timeouts, its User-Agent, and no redirect followed by httpx (each
+    hop is checked against private addresses by the caller first)."""
+    return httpx.Client(
+        timeout=httpx.Timeout(settings.http_read_timeout, connect=settings.http_connect_timeout),
+        headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+        follow_redirects=False,
+    )
+
+
 def fetch(url: str, settings: Settings, *, client: httpx.Client | None = None, headers: dict[str, str] | None = None) -> Fetched:
     """Download ``url`` (following at most ``http_max_redirects`` redirects) or raise `InputError`.
 
@@ -66,11 +77,7 @@ def fetch(url: str, settings: Settings, *, client: httpx.Client | None = None, h
     """
     own = client is None
     if client is None:
-        client = httpx.Client(
-            timeout=httpx.Timeout(settings.http_read_timeout, connect=settings.http_connect_timeout),
-            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
-            follow_redirects=False,
-        )
+        client = http_client(settings)
     deadline = time.monotonic() + settings.http_total_timeout
     try:
         current = url

@@ -17,7 +17,7 @@ import httpx
 from unidecode import unidecode
 
 from storyline.errors import InputError, NotFound
-from storyline.ingest.fetch import check_address
+from storyline.ingest.fetch import check_address, http_client
 
 if TYPE_CHECKING:
     from storyline.api import Storyline
@@ -148,7 +148,7 @@ def deliver_alerts(
     most with doubling pauses; returns (delivered, one error per alert given up on this time)."""
     check_address(url, sl.settings)
     own = client is None
-    client = client or httpx.Client(timeout=httpx.Timeout(sl.settings.http_read_timeout, connect=sl.settings.http_connect_timeout), follow_redirects=False)
+    client = client or http_client(sl.settings)
     delivered = 0
     errors: list[InputError] = []
     try:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from storyline.errors import InputError
+from storyline.ingest.fetch import http_client
 from storyline.ingest.readers.feed import EmptyFeed, SummaryOnly
 from storyline.watch.alerts import collect_alerts, deliver_alerts
 from storyline.watch.polite import Politeness
@@ -107,11 +108,7 @@ class Watcher:
         self.sleep = sleep
         self.polite = Politeness(delay=delay, clock=clock, sleep=sleep)
         settings = sl.settings
-        self.client = client or httpx.Client(
-            timeout=httpx.Timeout(settings.http_read_timeout, connect=settings.http_connect_timeout),
-            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
-            follow_redirects=False,
-        )
+        self.client = client or http_client(settings)
         self.cycles = 0
         self.statuses: dict[str, SourceStatus] = {}
         # Alerts raised before this watcher started are not sent to its webhook.
