@@ -34,6 +34,7 @@ test: install browser
 lint: install
 	$(BIN)/ruff check storyline
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # What a user of `pip install storyline` gets: no extras, a fresh venv, the seeds demo through it.
 install-check:

@@ -1,16 +1,26 @@
-"""Throughput benchmark: end-to-end ingest -> stories -> briefs on real articles, local and Dask.
+"""Throughput benchmark: what a whole ``storyline ingest`` costs per article, as a ratio to spaCy alone.
 
-The articles are the PolNeAR (train + dev) and ECB+ (train + dev) texts under
-``/work/shared/data``, 1,696 in all, taken in a fixed order and reused for larger runs: the
-k-th reuse of a text gets a one-line suffix (``Copy k.``) so its content, and so its id, is
-new, its outlet is renamed (so ingest does not learn the shared lines as page furniture)
-and its date moves k x 60 days so copies fall in other story windows. Each run builds a
-fresh store: ``Storyline.ingest`` (read, enrich on the engine, store, relate), then the brief
-of every story with two or more articles. Figures: articles/s end to end and per stage,
-peak RSS of the whole process tree (the ingest process and its workers), and the machine's
-load average, since the figures are only as quiet as the machine.
+The corpus is twin-free: every real, distinct article under ``/work/shared/data`` that is not
+held out — PolNeAR train + dev, ECB+ train + dev, BASIL dev (full articles) and the AllSides dev
+excerpts (~90 words) — each text once (NeuS is left out: its texts are shorter cuts of the
+AllSides ones), in one fixed shuffled order, so a run of N articles takes the first N and every
+size is a sample of the same mix. There are 2,920 such texts, so "3,000" runs on 2,920.
 
-Run: ``python -m bench throughput [--sizes 1000,10000] [--engine local,dask] [--workers 2]``
+For each size, in one invocation and on the same texts:
+
+* **spaCy alone**: a program that imports spaCy, starts the same number of worker processes as
+  the ingest (forked, as the local engine does), loads in each the spaCy pipes Storyline loads
+  (`storyline.enrich.nlp.load_nlp`, the pipes the enrich components need) and runs ``nlp.pipe``
+  over its share of the texts, in batches of ``settings.batch_size``.
+* **Storyline**: ``storyline ingest CORPUS --workers N -q`` into a fresh store, end to end.
+* **relate**: the relate stage alone, re-run over that store (`Storyline.regroup`), for its cost
+  per article at each size (flat when 3k/1k is near 1).
+
+CPU is user + system time of the whole process tree (the command and every worker it waited
+for, from ``getrusage(RUSAGE_CHILDREN)``), so imports, model loads and process starts count on
+both sides. The headline is ``ratio`` = Storyline CPU per article / spaCy-alone CPU per article.
+
+Run: ``python -m bench throughput [--sizes 300,1000,3000] [--workers 2] [--engine local]``
 (``--profile`` writes a pyinstrument profile of the in-process pipeline instead; ``--pipes N``
 prints each spaCy pipe's CPU cost per 700 words on N texts). The results file also carries the
 quality figures the speed work must keep (quotes, clustering, extraction), with when and at
@@ -22,192 +32,129 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
-import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
-import psutil
+from bench.common import DATA, RESULTS, ROOT, code_version, write_results
 
-from bench.common import DATA, RESULTS, code_version, write_results
-
-SOURCES = [
+FULL_ARTICLES = [
     DATA / "polnear" / "polnear.train.jsonl",
     DATA / "polnear" / "polnear.dev.jsonl",
     DATA / "ecbplus" / "ecbplus.train.jsonl",
     DATA / "ecbplus" / "ecbplus.dev.jsonl",
+    DATA / "basil" / "basil.dev.jsonl",
 ]
+EXCERPTS = DATA / "allsides" / "allsides.dev.jsonl"
 
 
-def base_articles() -> list[dict[str, Any]]:
+def _record(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": r.get("filename") or r.get("doc_id") or r.get("id"),
+        "text": r["text"],
+        "title": r.get("title"),
+        "outlet": r.get("publisher") or r.get("outlet"),
+        "url": r.get("url"),
+        "published": r.get("publication_date") or r.get("published"),
+    }
+
+
+def distinct_articles() -> list[dict[str, Any]]:
+    """Every distinct real article of the sets above, each text once, in a fixed shuffled order."""
     rows = []
-    for path in SOURCES:
+    for path in FULL_ARTICLES:
         with open(path, encoding="utf-8") as f:
-            for line in f:
-                r = json.loads(line)
-                rows.append(
-                    {
-                        "id": r.get("filename") or r.get("doc_id"),
-                        "text": r["text"],
-                        "title": r.get("title"),
-                        "outlet": r.get("publisher"),
-                        "url": r.get("url"),
-                        "published": r.get("publication_date"),
-                    }
-                )
-    return rows
+            rows += [_record(json.loads(line)) for line in f]
+    with open(EXCERPTS, encoding="utf-8") as f:
+        for line in f:
+            event = json.loads(line)
+            for i, a in enumerate(event["articles"]):
+                rows.append(_record({**a, "id": f"allsides-{event['id']}-{i}", "published": a.get("date")}))
+    seen: set[str] = set()
+    distinct = []
+    for row in rows:
+        key = " ".join(row["text"].lower().split())
+        if key not in seen:
+            seen.add(key)
+            distinct.append(row)
+    random.Random(20261205).shuffle(distinct)
+    return distinct
 
 
 def write_corpus(path: Path, size: int) -> dict[str, Any]:
-    """``size`` articles as JSONL, every text distinct; returns the corpus' shape."""
-    base = base_articles()
-    words = []
+    """The first ``size`` distinct articles as JSONL (fewer when fewer exist); returns the corpus' shape."""
+    rows = distinct_articles()[:size]
     with open(path, "w", encoding="utf-8") as out:
-        for i in range(size):
-            k, r = divmod(i, len(base))
-            row = dict(base[r])
-            if k:
-                row["id"] = f"{row['id']}#copy{k}"
-                row["text"] = row["text"] + f"\n\nCopy {k}."
-                row["url"] = f"{row['url']}#copy{k}" if row["url"] else None
-                # Each reuse is its own outlet: otherwise ingest learns the copies' shared lines as
-                # the outlet's page furniture, strips them and the copies collapse into one article.
-                row["outlet"] = f"{row['outlet'] or 'ecbplus'} (copy {k})"
-                if row["published"]:
-                    row["published"] = (datetime.fromisoformat(row["published"]) + timedelta(days=60 * k)).date().isoformat()
-            words.append(len(row["text"].split()))
+        for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return {"articles": size, "distinct_texts": min(size, len(base)), "mean_words": round(statistics.mean(words), 1)}
+    words = [len(r["text"].split()) for r in rows]
+    return {"asked": size, "articles": len(rows), "mean_words": round(statistics.mean(words), 1), "total_words": sum(words)}
 
 
-class PeakRSS:
-    """Samples the RSS and CPU time of this process and all its descendants (pool or Dask workers).
-
-    CPU seconds are what the run cost, whatever else the machine was doing: on a shared
-    machine they, not the wall clock, say how fast the pipeline is.
-    """
-
-    def __init__(self, every: float = 0.25) -> None:
-        self.every = every
-        self.peak_total = 0
-        self.peak_self = 0
-        self.loads: list[float] = []
-        self._cpu: dict[int, float] = {}
-        # This process ran earlier runs (and imports) before this one: count only what it spends from here.
-        me = psutil.Process()
-        self._cpu_before = {me.pid: sum(me.cpu_times()[:2])}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        me = psutil.Process()
-        while not self._stop.is_set():
-            try:
-                own = me.memory_info().rss
-                total = own
-                self._cpu[me.pid] = sum(me.cpu_times()[:2])
-                for child in me.children(recursive=True):
-                    try:
-                        total += child.memory_info().rss
-                        self._cpu[child.pid] = sum(child.cpu_times()[:2])
-                    except psutil.Error:
-                        pass
-                self.peak_self = max(self.peak_self, own)
-                self.loads.append(os.getloadavg()[0])
-                self.peak_total = max(self.peak_total, total)
-            except psutil.Error:
-                pass
-            self._stop.wait(self.every)
-
-    def __enter__(self) -> PeakRSS:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    @property
-    def cpu_seconds(self) -> float:
-        """User + system CPU of the process tree during the run (a worker's last < 0.25 s may be missed)."""
-        return sum(cpu - self._cpu_before.get(pid, 0.0) for pid, cpu in self._cpu.items())
+def _run_tree(command: list[str]) -> tuple[float, float, str]:
+    """Run ``command``; its CPU seconds (it and every descendant it waited for), wall seconds, stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("STORYLINE_DB", None)
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}): {done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall, done.stdout
 
 
-class Ticker:
-    """Prints a line every 10% of the articles: a long run that is stopped still says how fast it went."""
-
-    def __init__(self, total: int, start: float) -> None:
-        self.total, self.start, self.done, self.next = total, start, 0, total // 10
-
-    def __call__(self, n: int) -> None:
-        self.done += n
-        if self.done >= self.next:
-            elapsed = time.perf_counter() - self.start
-            print(f"  {self.done}/{self.total} articles in {elapsed:.0f} s ({self.done / elapsed:.2f}/s), load {os.getloadavg()[0]:.1f}", flush=True)
-            self.next += self.total // 10
-
-
-def run_once(size: int, engine: str, workers: int, workdir: Path, max_briefs: int) -> dict[str, Any]:
-    from storyline import Storyline
+def storyline_pipes() -> tuple[tuple[str, ...], frozenset[str], int]:
+    """The spaCy models tried, the pipes the enrich components need and the batch size, as Storyline runs."""
+    from storyline.enrich import build_pipeline
+    from storyline.enrich.nlp import needed_pipes
     from storyline.settings import Settings
 
+    settings = Settings()
+    components = build_pipeline(settings.enrich_components)
+    return settings.spacy_models, needed_pipes(c.spacy_pipes for c in components), settings.batch_size
+
+
+def measure(size: int, workers: int, engine: str, workdir: Path) -> dict[str, Any]:
     corpus = workdir / f"corpus-{size}.jsonl"
     shape = write_corpus(corpus, size)
-    db = workdir / f"{engine}-{size}.db"
-    settings = Settings(workers=workers)
-    load_before = os.getloadavg()
-    cpu_before = psutil.cpu_times()
-    start = time.perf_counter()
-    with PeakRSS() as rss, Storyline(db, settings) as sl:
-        report = sl.ingest([str(corpus)], engine=engine, progress=Ticker(size, start))
-        ingest_s = time.perf_counter() - start
-        brief_start = time.perf_counter()
-        stories = sl.stories()
-        # Largest first (the store's order); the cap keeps a 10k run's brief stage in minutes.
-        multi = [s for s in stories if len(s.article_ids) > 1][:max_briefs]
-        for story in multi:
-            sl.brief(story.id)
-        brief_s = time.perf_counter() - brief_start
-    total_s = time.perf_counter() - start
-    cpu_after = psutil.cpu_times()
-    busy = sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("user", "system", "nice"))
-    stages = {k: round(v, 2) for k, v in report.timings.items()}
-    stages["brief"] = round(brief_s, 2)
+    n = shape["articles"]
+    db = workdir / f"store-{size}.db"
+    load = os.getloadavg()[0]
+    models, pipes, batch_size = storyline_pipes()
+    floor = [sys.executable, "-m", "bench.spacy_alone", str(corpus), "--workers", str(workers), "--models", ",".join(models)]
+    floor_cpu, floor_wall, floor_out = _run_tree(floor + ["--pipes", ",".join(sorted(pipes)), "--batch-size", str(batch_size)])
+    cli = [sys.executable, "-m", "storyline", "--db", str(db), "ingest", "-q", "--engine", engine, "--workers", str(workers), str(corpus)]
+    ingest_cpu, ingest_wall, summary = _run_tree(cli)
+    relate_cpu, _, relate_out = _run_tree([sys.executable, "-m", "bench.spacy_alone", "--relate", str(db)])
+    relate = json.loads(relate_out)
+    per = lambda cpu: round(cpu / n * 1000, 1)  # noqa: E731
     return {
-        "engine": engine,
-        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "commit": code_version(),
-        "workers": report.engine.get("workers"),
         "size": size,
+        "engine": engine,
+        "workers": workers,
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": code_version(),
         "corpus": shape,
-        "ingested": len(report.ingested),
-        "failed": report.failed,
-        "stories": len(stories),
-        "briefs_built": len(multi),
-        "stories_with_2_or_more_articles": sum(1 for s in stories if len(s.article_ids) > 1),
-        "seconds_per_brief": round(brief_s / len(multi), 3) if multi else None,
-        "seconds": {"total": round(total_s, 1), "ingest": round(ingest_s, 1), **stages},
-        "articles_per_s": round(size / total_s, 2),
-        "ingest_articles_per_s": round(size / ingest_s, 2),
-        "articles_per_s_700_word_equivalent": round(size / total_s * shape["mean_words"] / 700, 2),
-        "cpu_seconds": round(rss.cpu_seconds, 1),
-        "articles_per_cpu_second": round(size / rss.cpu_seconds, 2) if rss.cpu_seconds else None,
-        # The process tree's CPU per article: comparable between runs on a busy machine, where
-        # the wall-clock figures are not (it is a cost, not a speed).
-        "cpu_ms_per_article": round(rss.cpu_seconds / size * 1000, 1),
-        "cpu_ms_per_700_words": round(rss.cpu_seconds / size * 1000 * 700 / shape["mean_words"], 1),
-        "peak_rss_mb": {"all_processes": round(rss.peak_total / 2**20), "ingest_process": round(rss.peak_self / 2**20)},
-        "machine_load": {
-            "loadavg_before": [round(x, 2) for x in load_before],
-            "loadavg_after": [round(x, 2) for x in os.getloadavg()],
-            # 1-minute load sampled through the run: above ~3 (2 workers + this process on 2
-            # cores) other work was competing, and wall-clock figures understate the pipeline.
-            "loadavg_1min_during": {"mean": round(statistics.mean(rss.loads), 2), "max": round(max(rss.loads), 2)} if rss.loads else None,
-            "cpu_busy_share": round(busy / (total_s * psutil.cpu_count()), 2),
+        "ingest_summary": summary.strip(),
+        "spacy_alone": {"cpu_s": round(floor_cpu, 1), "wall_s": round(floor_wall, 1), "cpu_ms_per_article": per(floor_cpu), **json.loads(floor_out)},
+        "storyline_ingest": {"cpu_s": round(ingest_cpu, 1), "wall_s": round(ingest_wall, 1), "cpu_ms_per_article": per(ingest_cpu)},
+        "ratio": round(ingest_cpu / floor_cpu, 3),
+        "relate": {
+            "articles": relate["articles"],
+            "cpu_ms_per_article": round(relate["cpu_s"] / max(1, relate["articles"]) * 1000, 2),
+            "stories": relate["stories"],
         },
+        "loadavg_1min": {"before": round(load, 2), "after": round(os.getloadavg()[0], 2)},
     }
 
 
@@ -240,7 +187,7 @@ def pipe_costs(n: int) -> dict[str, Any]:
     from storyline.enrich import Enricher
     from storyline.settings import Settings
 
-    texts = [r["text"] for r in base_articles()[:n]]
+    texts = [r["text"] for r in distinct_articles()[:n]]
     words = sum(len(t.split()) for t in texts)
     nlp = Enricher(Settings()).nlp
     list(nlp.pipe(texts[:4]))  # first-call costs
@@ -252,7 +199,13 @@ def pipe_costs(n: int) -> dict[str, Any]:
         start = time.process_time()
         docs = list(proc.pipe(docs, batch_size=16))
         costs[name] = round((time.process_time() - start) * per_700, 1)
-    return {"texts": n, "mean_words": round(words / n, 1), "cpu_ms_per_700_words": costs, "total": round(sum(costs.values()), 1), "loadavg": [round(x, 2) for x in os.getloadavg()]}
+    return {
+        "texts": n,
+        "mean_words": round(words / n, 1),
+        "cpu_ms_per_700_words": costs,
+        "total": round(sum(costs.values()), 1),
+        "loadavg": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def quality_figures() -> dict[str, Any]:
@@ -277,17 +230,17 @@ def quality_figures() -> dict[str, Any]:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench throughput", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000", help="Articles per run, comma-separated (default 1000,10000).")
-    parser.add_argument("--engine", default="local,dask", help="local, dask or both, comma-separated (default both).")
-    parser.add_argument("--workers", type=int, default=2, help="Worker processes per engine (default 2).")
-    parser.add_argument("--max-briefs", type=int, default=500, help="Briefs built per run, largest stories first (default 500).")
+    parser.add_argument("--sizes", default="300,1000,3000", help="Articles per run, comma-separated (default 300,1000,3000).")
+    parser.add_argument("--engine", default="local", help="The ingest's engine: local or dask (default local).")
+    parser.add_argument("--workers", type=int, default=2, help="Worker processes, for the ingest and for spaCy alone (default 2).")
     parser.add_argument("--profile", action="store_true", help="Profile the first size in one process instead.")
     parser.add_argument("--pipes", type=int, default=0, metavar="N", help="Only measure each spaCy pipe's CPU cost on N texts.")
     parser.add_argument(
         "--refresh-quality", action="store_true", help="Only copy the quality benchmarks' latest figures into the results file (after rerunning them)."
     )
+    parser.add_argument("--output", type=Path, default=RESULTS / "throughput.json", help="The results file (default bench/results/throughput.json).")
     args = parser.parse_args(argv)
-    path = RESULTS / "throughput.json"
+    path = args.output
     if args.refresh_quality:
         payload = json.loads(path.read_text(encoding="utf-8"))
         payload["quality"] = quality_figures()
@@ -298,27 +251,30 @@ def main(argv: list[str]) -> None:
         print(json.dumps(pipe_costs(args.pipes)))
         return
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    engines = [e for e in args.engine.split(",") if e]
     with tempfile.TemporaryDirectory(prefix="storyline-throughput-") as tmp:
         if args.profile:
             print(f"profile: {profile(sizes[0], Path(tmp))}")
             return
-        previous = json.loads(path.read_text(encoding="utf-8")).get("runs", []) if path.exists() else []
-        runs = {(r["engine"], r["size"]): r for r in previous}
+        runs: list[dict[str, Any]] = []
         for size in sizes:
-            for engine in engines:
-                result = run_once(size, engine, args.workers, Path(tmp), args.max_briefs)
-                runs[(engine, size)] = result
-                print(json.dumps(result), flush=True)
-                # Written after every run, so a long series keeps what it finished.
-                write_results(
-                    "throughput",
-                    {"runs": sorted(runs.values(), key=lambda r: (r["size"], r["engine"])), "quality": quality_figures()},
-                    command="python -m bench throughput " + " ".join(argv),
-                )
+            runs.append(measure(size, args.workers, args.engine, Path(tmp)))
+            print(json.dumps(runs[-1]), flush=True)
+            # Written after every size, so a long series keeps what it finished.
+            _write(path, runs, "python -m bench throughput " + " ".join(argv))
+
+
+def _write(path: Path, runs: list[dict[str, Any]], command: str) -> None:
+    by_size = {r["corpus"]["articles"]: r for r in runs}
+    relate = sorted((n, r["relate"]["cpu_ms_per_article"]) for n, r in by_size.items())
+    summary: dict[str, Any] = {"ratio_by_size": {str(n): r["ratio"] for n, r in sorted(by_size.items())}}
+    if len(relate) > 1 and relate[0][1]:
+        summary["relate_cost_largest_over_smallest"] = {"sizes": [relate[0][0], relate[-1][0]], "ratio": round(relate[-1][1] / relate[0][1], 2)}
+    figures = {"summary": summary, "runs": runs, "quality": quality_figures()}
+    if path == RESULTS / "throughput.json":
+        write_results("throughput", figures, command=command)
+    else:
+        path.write_text(json.dumps({"command": command, "commit": code_version(), **figures}, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
-    import sys
-
     main(sys.argv[1:])

@@ -17,6 +17,8 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
 from storyline.errors import InvalidParameter
 
@@ -125,21 +127,27 @@ def resolve(expression: str, base: date, *, future: bool = False) -> Resolved | 
     return None
 
 
+@lru_cache(maxsize=4096)
 def _dateparser(expression: str, base: date, *, future: bool) -> Resolved | None:
-    import dateparser
-
-    parsed = dateparser.parse(
-        expression,
-        languages=["en"],
-        settings={
-            "RELATIVE_BASE": datetime(base.year, base.month, base.day),
-            "PREFER_DATES_FROM": "future" if future else "past",
-            "REQUIRE_PARTS": ["day", "month"],
-        },
-    )
+    # Memoised: an article repeats its dates, and one parse costs about a millisecond.
+    parsed = _date_data_parser(base, future).get_date_data(expression)["date_obj"]
     if parsed is None:
         return None
     return parsed.date(), parsed.date(), "day"
+
+
+@lru_cache(maxsize=64)
+def _date_data_parser(base: date, future: bool) -> Any:
+    """dateparser's parser for one reference date and direction, built once (``dateparser.parse``
+    builds a new one, with its settings, on every call)."""
+    from dateparser.date import DateDataParser
+
+    settings = {
+        "RELATIVE_BASE": datetime(base.year, base.month, base.day),
+        "PREFER_DATES_FROM": "future" if future else "past",
+        "REQUIRE_PARTS": ["day", "month"],
+    }
+    return DateDataParser(languages=["en"], settings=settings)
 
 
 def speaks_of_future(before: str) -> bool:

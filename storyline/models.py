@@ -16,7 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import date as datetime_date
-from typing import Any, TypedDict
+from typing import Any
+
+from pydantic import ConfigDict, with_config
+from typing_extensions import TypedDict  # pydantic (records.py reads through it) needs this one before Python 3.12
 
 from storyline.records import Record
 
@@ -148,6 +151,7 @@ class Relation(Record):
     evidence: list[tuple[Span, Span]] = field(default_factory=list)
 
 
+@with_config(ConfigDict(extra="allow"))  # keys written by other versions (relate's "lede_places") are kept on reading
 class ArticleEventJSON(TypedDict, total=False):
     """One article's entry in `Story.article_events`: the event its lead reports, as the relate
     stage read it (`storyline.lead_event`). Plain JSON, so it is stored as is; stores written

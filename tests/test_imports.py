@@ -1,96 +1,47 @@
-"""No two modules under storyline/ import each other, directly or through others.
+"""The package's import rules.
 
-Every import counts: at module level, under ``TYPE_CHECKING`` and inside functions (a lazy
-import hides a cycle, it does not remove it). ``from package import name`` counts as an import of
-``package.name`` when that is a module, else of ``package``.
+The layers, "no pipeline stage imports another", no cycles and "cli, serve and watch never import
+``storyline.store``" are import-linter contracts in ``pyproject.toml`` (``[tool.importlinter]``),
+checked by ``lint-imports`` in ``make lint`` (CI) and here. What a contract cannot say — that
+the drivers never reach ``sl.store`` as an attribute either — is checked on the syntax tree below.
 """
 
 from __future__ import annotations
 
 import ast
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import storyline
 
 PACKAGE = Path(storyline.__file__).parent
+ROOT = PACKAGE.parent
 
 
-def module_files(root: Path) -> dict[str, tuple[Path, bool]]:
-    """Dotted module name -> (file, is a package's __init__)."""
-    found = {}
-    for path in root.rglob("*.py"):
-        parts = path.relative_to(root.parent).with_suffix("").parts
-        is_package = parts[-1] == "__init__"
-        found[".".join(parts[:-1] if is_package else parts)] = (path, is_package)
-    return found
+def lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "lint-imports"
+    return subprocess.run([command, "--no-cache"], cwd=cwd, capture_output=True, text=True, env={"PYTHONPATH": str(cwd), "PATH": ""})
 
 
-def import_graph(root: Path) -> dict[str, set[str]]:
-    modules = module_files(root)
-
-    def known(name: str) -> str | None:
-        while name and name not in modules:
-            name = name.rpartition(".")[0]
-        return name or None
-
-    graph: dict[str, set[str]] = {name: set() for name in modules}
-    for name, (path, is_package) in modules.items():
-        package = name if is_package else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                targets = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                    base = ".".join([*parts, base] if base else parts)
-                targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names]
-            else:
-                continue
-            graph[name].update(t for t in map(known, targets) if t and t != name)
-    return graph
+def test_the_import_contracts_hold():
+    done = lint_imports(ROOT)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "4 kept, 0 broken" in done.stdout
 
 
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """One cycle per back edge found by a depth-first search (empty when the graph is acyclic)."""
-    found: list[list[str]] = []
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
-    path: list[str] = []
-
-    def visit(node: str) -> None:
-        state[node] = 1
-        path.append(node)
-        for nxt in sorted(graph.get(node, ())):
-            if state.get(nxt) == 1:
-                found.append([*path[path.index(nxt) :], nxt])
-            elif nxt not in state:
-                visit(nxt)
-        path.pop()
-        state[node] = 2
-
-    for node in sorted(graph):
-        if node not in state:
-            visit(node)
-    return found
-
-
-def test_the_cycle_finder_sees_a_cycle(tmp_path):
-    package = tmp_path / "pkg"
-    (package / "sub").mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "sub" / "__init__.py").write_text("")
-    (package / "a.py").write_text("from pkg.sub import b\n")
-    (package / "sub" / "b.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..c import C\n")
-    (package / "c.py").write_text("def f():\n    import pkg.a\n")
-    assert cycles(import_graph(package)) == [["pkg.a", "pkg.sub.b", "pkg.c", "pkg.a"]]
-    (package / "c.py").write_text("import json\n")
-    assert cycles(import_graph(package)) == []
-
-
-def test_no_import_cycles_under_storyline():
-    graph = import_graph(PACKAGE)
-    assert "storyline.ingest.source" in graph["storyline.ingest.registry"]  # the graph sees TYPE_CHECKING imports
-    assert cycles(graph) == []
+def test_the_contracts_see_a_stage_importing_another_and_a_cycle(tmp_path):
+    """The same contracts on a copy of the package where ingest imports relate and text imports cli."""
+    copy = tmp_path / "storyline"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (copy / "ingest" / "language.py").write_text((copy / "ingest" / "language.py").read_text() + "\ndef f():\n    import storyline.relate.duplicates\n")
+    (copy / "text.py").write_text((copy / "text.py").read_text() + "\nif False:\n    import storyline.cli\n")
+    done = lint_imports(tmp_path)
+    assert done.returncode == 1
+    assert "storyline.ingest.language -> storyline.relate.duplicates" in done.stdout
+    assert "1 kept, 3 broken" in done.stdout
 
 
 # --- one door to the store: the drivers of `Storyline` go through its methods ---------------

@@ -57,6 +57,10 @@ class LocalEngine(Engine):
         if self._pool is None:
             # fork shares the already-imported code (and a loaded model) with the workers at no cost.
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            if method == "fork":
+                # Load and warm the pipeline once, here: every forked worker then starts with it,
+                # instead of each loading the model and paying the components' first-call costs.
+                warm(self.settings)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context(method),

@@ -100,3 +100,22 @@ def test_a_titled_name_is_a_person_with_only_its_own_title(seed_records):
     assert {m.label for m in record.entities if m.name == "Oleksandr Bevz"} == {"PERSON"}
     assert roles_of(record, "Oleksandr Bevz") == {"presidential adviser"}
     assert "Hnatov" not in " ".join(m.role or "" for m in record.entities)
+
+
+def test_whole_word_spans_find_what_the_bounded_pattern_finds():
+    """`whole_word_spans` replaces ``re.finditer(r"(?<![\\w-])FORM(?![\\w-])")`` (slow: the lookbehind
+    is tried at every position); on the seeds, for every capitalised word and a few edge forms,
+    both find the same spans — including forms inside hyphenated or longer words, and overlaps."""
+    import re
+
+    from storyline.enrich.components.entities import whole_word_spans
+    from tests.conftest import SEEDS
+
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        forms = set(re.findall(r"[A-Z][\w.'’-]+", text)) | {"a", "an", "Kyiv", "U.S.", "-", "’s"}
+        for form in forms:
+            expected = [m.span() for m in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])", text)]
+            assert list(whole_word_spans(form, text)) == expected, form
+    assert list(whole_word_spans("aa", "aaa aa-aa aa")) == [(10, 12)]
+    assert list(whole_word_spans("a a", "a a a")) == [(0, 3)]

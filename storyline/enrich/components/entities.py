@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 
 from spacy.tokens import Doc, Token
@@ -191,8 +192,8 @@ def place_names(doc: Doc, found: list[tuple[int, int, str, str]], text: str) -> 
         if not looks_like_place_word(form):
             continue
         evidence = set()
-        for m in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])", text):
-            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        for start, end in whole_word_spans(form, text):
+            span = doc.char_span(start, end, alignment_mode="expand")
             if span is not None:
                 evidence.add(_place_context(span.root))
         if False in evidence:
@@ -200,6 +201,26 @@ def place_names(doc: Doc, found: list[tuple[int, int, str, str]], text: str) -> 
         if True in evidence or form in place_forms:
             places.add(form)
     return places
+
+
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+
+
+def whole_word_spans(form: str, text: str) -> Iterator[tuple[int, int]]:
+    """The ``(start, end)`` of each occurrence of ``form`` in ``text`` with no word character or
+    hyphen either side, left to right, not overlapping: what ``re.finditer`` finds for
+    ``(?<![\\w-])FORM(?![\\w-])``, by ``str.find`` (a pattern opening with a lookbehind is tried
+    at every position of the text, and each form is a new pattern to compile).
+    """
+    size = len(form)
+    start = text.find(form)
+    while start != -1:
+        end = start + size
+        if (start == 0 or not _WORD_OR_HYPHEN.match(text, start - 1)) and not _WORD_OR_HYPHEN.match(text, end):
+            yield start, end
+            start = text.find(form, end)
+        else:
+            start = text.find(form, start + 1)
 
 
 def looks_like_place_word(name: str) -> bool:
@@ -252,8 +273,7 @@ def propagate_people(text: str, mentions: list[tuple[int, int, str, str]]) -> li
         taken[s:e] = b"\x01" * (e - s)
     added = []
     for form in sorted(forms, key=len, reverse=True):
-        for m in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])", text):
-            s, e = m.span()
+        for s, e in whole_word_spans(form, text):
             if taken.find(1, s, e) != -1:
                 continue
             taken[s:e] = b"\x01" * (e - s)
