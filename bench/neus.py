@@ -131,7 +131,7 @@ def lead_summary(event: NeusEvent) -> str:
 
 
 def lexrank_text_summary(event: NeusEvent) -> str:
-    """LexRank over the texts alone: the sentences a brief can cite (a title is no span of the text)."""
+    """LexRank over the texts alone, without the titles (a brief may also cite a title, as a span of it)."""
     return lexrank_summary(event, titles=False)
 
 
@@ -171,7 +171,7 @@ def score(limit: int | None = None, systems: dict[str, Callable[[NeusEvent], str
         "systems": {
             "storyline": "first 3 sentences of the brief's summary",
             "lexrank": "sumy LexRankSummarizer, 3 sentences over the articles' titles and texts, English stemmer and stop words, regex sentence splitter",
-            "lexrank_texts_only": "the same LexRank over the article texts without their titles (the sentences a brief can cite)",
+            "lexrank_texts_only": "the same LexRank over the article texts without their titles",
             "lead": "first sentence of each article's text",
         },
         "rouge": {name: {r: round(100 * statistics.mean(v), 2) for r, v in per.items()} for name, per in totals.items()},

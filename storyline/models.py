@@ -6,7 +6,8 @@
     consolidate -> Brief             (the consolidated, source-attributed account of one story)
 
 Every statement Storyline outputs points back to the stored text through a `Span`
-(article id, start, end): ``article.text[span.start:span.end] == span.text``.
+(article id, start, end): ``article.text[span.start:span.end] == span.text`` (or the article's title,
+for a span whose ``field`` is ``"title"``).
 Records are plain dataclasses with ``as_dict``/``from_dict`` so they travel as JSON
 (store, export, API, Dask workers) without losing type information.
 """
@@ -37,12 +38,15 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Span(Record):
-    """A stretch of one stored article's text: ``text == article.text[start:end]``."""
+    """A stretch of one stored article's text: ``text == article.text[start:end]``; or, when
+    ``field`` is ``"title"``, of its title: ``text == article.title[start:end]``."""
 
     article_id: str
     start: int
     end: int
     text: str = ""
+    field: str = "text"
+    """Which stored field the offsets index: ``"text"`` (the body) or ``"title"`` (the headline)."""
 
 
 @dataclass
@@ -69,6 +73,10 @@ class Article(Record):
     """Where it came from: a path, a URL, ``stdin``, with the reader's name (``text:seeds/000.txt``)."""
     removed: list[RemovedFragment] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    def field_text(self, name: str) -> str:
+        """The stored field a span's offsets index: the title for ``"title"``, else the text."""
+        return (self.title or "") if name == "title" else self.text
 
 
 @dataclass
@@ -392,7 +400,7 @@ class Brief(Record):
     discrepancies: list[Discrepancy] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
-    schema_version: str = "3"
+    schema_version: str = "4"
     """Version of this record's JSON shape (docs/brief-schema.json); bumped on every change."""
     events: list[EventCoverage] = field(default_factory=list)
     """The distinct events the articles report, and which article covers which."""

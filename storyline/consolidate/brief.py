@@ -14,7 +14,7 @@ from storyline.consolidate.timeline import build_timeline
 from storyline.models import Brief, EnrichedArticle, Relation, Story
 from storyline.settings import Settings
 
-BRIEF_BUILDER_VERSION = "6"
+BRIEF_BUILDER_VERSION = "7"
 """Bumped whenever the brief builder changes what it outputs, so cached briefs are rebuilt."""
 
 __all__ = ["BRIEF_BUILDER_VERSION", "BRIEF_LABELS", "build_brief", "extractive_summary"]

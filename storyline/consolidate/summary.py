@@ -1,6 +1,7 @@
-"""The story's "what happened" summary: the main event's best-corroborated claim first, then the
-sentences the other outlets' articles and titles say most, each sentence citing the sentences of
-other articles that state the same thing."""
+"""The story's "what happened" summary: the headline the other outlets' articles state most (or,
+when none is corroborated, the main event's best-corroborated claim) first, then the sentences the
+other outlets' articles and titles say most, each sentence citing the sentences (or titles) of other
+articles that state the same thing."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from storyline.consolidate.claims import SentenceTable
 from storyline.consolidate.common import Families, tfidf, words
 from storyline.consolidate.events import ArticleEvent
-from storyline.models import Claim, SummarySentence
+from storyline.models import Claim, Span, SummarySentence
 
 MIN_SUMMARY_WORDS = 8
 MAX_SUMMARY_WORDS = 60
@@ -33,6 +34,8 @@ SAME_STATEMENT = 0.5
 """Share of the shorter sentence's content words the other must use to be cited as stating the same thing."""
 MAX_SUMMARY_REDUNDANCY = 0.6
 """TF-IDF cosine to an already chosen sentence above which a candidate repeats it."""
+MIN_TITLE_WORDS = 4
+"""A shorter title ("Live updates", a section name) states no event."""
 
 __all__ = ["extractive_summary", "main_event"]
 
@@ -109,6 +112,7 @@ def extractive_summary(
         # The lead says where it happened when a sentence of it does.
         lead_pool = [c for c in lead_pool if place in table.spans[c[1]].text]
     chosen.append(max(lead_pool, key=lambda c: (c[2], -position[c[1]])))
+    headline = _lead_title(table, titles or {}, families)
     uncorroborated = _uncorroborated_articles(claims)
     rest = [c for c in candidates if c[0] is not chosen[0][0]]
     # Corroborated statements first, then the rest; the articles that share nothing with another
@@ -130,6 +134,12 @@ def extractive_summary(
             chosen.append(pick)
 
     out = []
+    if headline is not None:
+        # The lead is the headline that the other outlets state most; the sentences that follow
+        # must not repeat it, and it replaces the last one so the summary keeps its length.
+        title, supporting, similarity = headline
+        chosen = [c for c in chosen if similarity[c[1]] <= MAX_SUMMARY_REDUNDANCY][: max(0, size - 1)]
+        out.append(SummarySentence(span=title, supporting=supporting, independent_sources=families.count([title.article_id, *(s.article_id for s in supporting)])))
     for claim, best, _ in chosen:
         span = table.spans[best]
         out.append(
@@ -140,6 +150,57 @@ def extractive_summary(
             )
         )
     return out
+
+
+def _lead_title(table: SentenceTable, titles: dict[str, str], families: Families) -> tuple[Span, list[Span], np.ndarray] | None:
+    """The title that the other articles state most closely (its best TF-IDF match, a sentence or
+    a title, in each other article, averaged over them), with what it cites (per other article, the
+    best-matching sentence, and the title, that state the same thing) and its TF-IDF similarity to
+    every sentence; None when no title is stated by another independent source."""
+    spans = table.spans
+    article_ids = list(dict.fromkeys(s.article_id for s in spans))
+    heads = [a for a in article_ids if len(titles.get(a, "").split()) >= MIN_TITLE_WORDS]
+    if len(article_ids) < 2 or not heads:
+        return None
+    vectors = tfidf([titles[a] for a in heads] + [s.text for s in spans])
+    to_title = vectors[: len(heads)] @ vectors[: len(heads)].T
+    to_sentence = vectors[: len(heads)] @ vectors[len(heads) :].T
+    of = np.array([s.article_id for s in spans])
+    people = {name for found in table.people for name in found}
+    best: tuple[float, int, list[Span]] | None = None
+    for t, aid in enumerate(heads):
+        title_words = set(_content_words(titles[aid]))
+        named = {p for p in people if words(p) and words(p)[-1] in set(words(titles[aid]))}
+        matches, supporting = [], []
+        for other in article_ids:
+            if other == aid:
+                continue
+            rows = np.flatnonzero(of == other)
+            found = [float(to_sentence[t, rows].max())] if len(rows) else [0.0]
+            if other in heads:
+                found.append(float(to_title[t, heads.index(other)]))
+            matches.append(max(found))
+            stating = [i for i in rows if _same_words(title_words, set(_content_words(spans[i].text))) and (not named or not table.people[i] or bool(named & table.people[i]))]
+            if stating:
+                i = max(stating, key=lambda i: to_sentence[t, i])
+                supporting.append(spans[i])
+            if other in heads and _same_words(title_words, set(_content_words(titles[other]))):
+                supporting.append(_title_span(other, titles[other]))
+        weight = sum(matches) / len(matches)
+        if families.count([aid, *(s.article_id for s in supporting)]) > 1 and (best is None or weight > best[0]):
+            best = (weight, t, supporting)
+    if best is None:
+        return None
+    _, t, supporting = best
+    return _title_span(heads[t], titles[heads[t]]), supporting, to_sentence[t]
+
+
+def _title_span(article_id: str, title: str) -> Span:
+    return Span(article_id, 0, len(title), title, field="title")
+
+
+def _same_words(a: set[str], b: set[str]) -> bool:
+    return bool(a and b) and len(a & b) / min(len(a), len(b)) >= SAME_STATEMENT
 
 
 def _states_the_same(table: SentenceTable, sentence: int, other: int) -> bool:

@@ -9,6 +9,8 @@ from typing import Any
 
 from storyline.models import Article, Brief, Span
 
+SPAN_FIELDS = ("text", "title")
+
 
 @dataclass(frozen=True)
 class SpanMismatch:
@@ -33,11 +35,12 @@ def iter_spans(value: Any) -> Iterator[Span]:
 
 
 def verify_brief(brief: Brief, articles: Mapping[str, Article]) -> list[SpanMismatch]:
-    """The spans of ``brief`` whose text is not ``article.text[start:end]`` (empty when all verify)."""
+    """The spans of ``brief`` whose text is not ``article.text[start:end]`` (``article.title[start:end]``
+    for a title span; empty when all verify)."""
     problems = []
     for span in iter_spans(brief):
         article = articles.get(span.article_id)
-        found = article.text[span.start : span.end] if article else None
-        if found is None or found != span.text or span.start > span.end:
+        found = article.field_text(span.field)[span.start : span.end] if article else None
+        if found is None or found != span.text or span.start > span.end or span.field not in SPAN_FIELDS:
             problems.append(SpanMismatch(span, found))
     return problems

@@ -20,7 +20,7 @@ QUOTE_KINDS = {"speaker", "quote_target"}
 
 
 def _overlap(a: Span, b: Span) -> bool:
-    return a.article_id == b.article_id and a.start < b.end and b.start < a.end
+    return a.article_id == b.article_id and a.field == b.field and a.start < b.end and b.start < a.end
 
 
 def _shared(brief: Brief, kind: str) -> Iterator[tuple[str, list[Span]]]:

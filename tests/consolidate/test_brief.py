@@ -19,7 +19,7 @@ def test_summary_sentences_reproduce_their_source_text(seeds_storyline):
     assert 3 <= len(brief.summary) <= 5
     for sentence in brief.summary:
         article = articles[sentence.span.article_id]
-        assert article.text[sentence.span.start : sentence.span.end] == sentence.span.text
+        assert article.field_text(sentence.span.field)[sentence.span.start : sentence.span.end] == sentence.span.text
         assert sentence.independent_sources >= 1
     assert verify_brief(brief, articles) == []
 
@@ -47,3 +47,17 @@ def test_brief_is_cached_until_the_story_changes(seeds_storyline, monkeypatch):
     rebuilt, _ = seed_brief(seeds_storyline)
     assert len(built) == before + 1
     assert rebuilt == first
+
+
+def test_a_headline_in_the_summary_is_a_span_of_its_title(seeds_storyline):
+    from dataclasses import replace
+
+    brief, articles = seed_brief(seeds_storyline)
+    headline = brief.summary[0].span
+    assert headline.field == "title" and articles[headline.article_id].title == headline.text
+    assert brief.summary[0].supporting and brief.summary[0].independent_sources >= 2
+    # The same offsets read in the text are not the headline: the check reads the span's field.
+    as_text = replace(brief, summary=[replace(brief.summary[0], span=replace(headline, field="text"))])
+    assert [m.span for m in verify_brief(as_text, articles)] == [replace(headline, field="text")]
+    unknown = replace(brief, summary=[replace(brief.summary[0], span=replace(headline, field="url"))])
+    assert verify_brief(unknown, articles)

@@ -18,7 +18,15 @@ def test_follow_a_summary_citation_to_the_source_sentence(page, seed_story_id: s
     if os.environ.get("STORYLINE_SCREENSHOT"):  # refresh the README's picture: STORYLINE_SCREENSHOT=docs/screenshot-story.png
         page.screenshot(path=os.environ["STORYLINE_SCREENSHOT"])
 
-    cite = page.locator("#summary a.cite").first
+    # A headline's citation opens the article at its top, where the title is the heading.
+    headline = page.locator("#summary a.cite:not([href*='hl='])").first
+    cited_title = headline.get_attribute("title").split(": ", 1)[1]
+    headline.click()
+    expect(page).to_have_url(re.compile(r"/articles/[0-9a-f]+$"))
+    expect(page.locator("h1")).to_have_text(cited_title)
+    page.go_back()
+
+    cite = page.locator("#summary a.cite[href*='hl=']").first
     cited = cite.get_attribute("title").split(": ", 1)[1]  # "<outlet>: <sentence>"
     cite.click()
     expect(page).to_have_url(re.compile(r"/articles/[0-9a-f]+\?hl=\d+-\d+#hl$"))

@@ -18,7 +18,10 @@ def article_url(article_id: str) -> str:
 
 
 def span_url(span: Span) -> str:
-    """Link to a span: the article page marks it and scrolls to it."""
+    """Link to a span: the article page marks it and scrolls to it; a span of the title links to
+    the page's top (the highlight marks offsets of the text only)."""
+    if span.field == "title":
+        return article_url(span.article_id)
     return f"/articles/{quote(span.article_id)}?hl={int(span.start)}-{int(span.end)}#hl"
 
 
