@@ -67,6 +67,9 @@ class Evidence:
     """Sentence vector of the lede, packed (`storyline.relate.semantic`); "" in evidence stored before it."""
     sem_text: str = ""
     """Sentence vector of the title and text."""
+    sem_title: str = ""
+    """Sentence vector of the headline alone ("" without one): outlets that word one event apart in
+    their excerpts often still headline it alike."""
     day: str | None = None
     """The published day (ISO), when known."""
     near: dict[str, float] = field(default_factory=dict)
@@ -94,7 +97,7 @@ class Evidence:
             elif mention.label in PLACE_LABELS:
                 pla[name] += 1
         numbers = (n.rstrip(".,:") for n in _NUMBER.findall(text))
-        sem_lede, sem_text = text_vectors([title + article.text[:end], text])
+        sem_lede, sem_text, sem_title = text_vectors([title + article.text[:end], text, article.title or ""])
         return cls(
             terms=dict((words if words is not None else content_words(text)).most_common(MAX_TERMS)),
             lede=dict(content_words(title + article.text[:end])),
@@ -107,6 +110,7 @@ class Evidence:
             lede_people=sorted(lede_people),
             sem_lede=sem_lede,
             sem_text=sem_text,
+            sem_title=sem_title,
             day=article.published.date().isoformat() if article.published else None,
         )
 
@@ -136,7 +140,7 @@ class Evidence:
         """The stored form. Shares its dicts with this object (no copy): the in-memory state then
         sees the neighbourhood grow, as the member samples holding this object do."""
         data: dict[str, Any] = {name: self.block(name) for name in BLOCKS}
-        data.update(years=self.years, lede_people=self.lede_people, sem_lede=self.sem_lede, sem_text=self.sem_text, day=self.day, near=self.near)
+        data.update(years=self.years, lede_people=self.lede_people, sem_lede=self.sem_lede, sem_text=self.sem_text, sem_title=self.sem_title, day=self.day, near=self.near)
         return data
 
     @classmethod
@@ -151,6 +155,7 @@ class Evidence:
             lede_people=list(data.get("lede_people", ())),
             sem_lede=str(data.get("sem_lede") or ""),
             sem_text=str(data.get("sem_text") or ""),
+            sem_title=str(data.get("sem_title") or ""),
             day=data.get("day"),
             near=near if near is not None else {},
         )
@@ -169,6 +174,7 @@ class Weighed:
     sem_lede: np.ndarray | None = field(default=None, compare=False)
     sem_text: np.ndarray | None = field(default=None, compare=False)
     day: date | None = None
+    sem_title: np.ndarray | None = field(default=None, compare=False)
 
 
 def weigh(ev: Evidence, df: DocFreq) -> Weighed:
@@ -182,4 +188,4 @@ def weigh(ev: Evidence, df: DocFreq) -> Weighed:
     per = ev.people
     protagonist = max(per, key=lambda k: (per[k], k)) if per else None
     day = date.fromisoformat(ev.day) if ev.day else None
-    return Weighed(blocks, frozenset(ev.years), protagonist, frozenset(per), frozenset(ev.lede_people), unpack(ev.sem_lede), unpack(ev.sem_text), day)
+    return Weighed(blocks, frozenset(ev.years), protagonist, frozenset(per), frozenset(ev.lede_people), unpack(ev.sem_lede), unpack(ev.sem_text), day, unpack(ev.sem_title))

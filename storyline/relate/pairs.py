@@ -3,8 +3,9 @@
 Two articles' `Weighed` evidence (`storyline.relate.evidence`) is compared block by block
 (tf-idf cosine under the store's current document frequencies) plus a few agreement flags
 (same years, same latest year, the people the ledes name, the same protagonist), the cosines
-of their sentence vectors (lede and whole text; `storyline.relate.semantic`) and the weeks
-between their published days; a logistic
+of their sentence vectors (lede, whole text and headline, with a flag saying both have a
+headline, so that "no headline" does not read as "unlike headlines"; `storyline.relate.semantic`)
+and the weeks between their published days; a logistic
 regression turns those similarities into the probability that both report one event. Its
 coefficients are plain JSON (``story_model.json``), learnt on ECB+ train and AllSides dev by
 ``scripts/learn_story_model.py``.
@@ -51,6 +52,8 @@ FEATURES = (
     "sem_lede",
     "sem_text",
     "weeks_apart",
+    "sem_title",
+    "both_titled",
 )
 
 MAX_WEEKS_APART = 4.0
@@ -103,6 +106,7 @@ def pair_features(a: Weighed, b: Weighed) -> list[float]:
     else:
         f.extend((0.0, 0.0, 0.0))
     f.extend((_dot(a.sem_lede, b.sem_lede), _dot(a.sem_text, b.sem_text), _weeks_apart(a, b)))
+    f.extend((_dot(a.sem_title, b.sem_title), 1.0 if a.sem_title is not None and b.sem_title is not None else 0.0))
     return f
 
 
@@ -150,13 +154,15 @@ def feature_matrix(weighed: Sequence[Weighed]) -> np.ndarray:
     out[:, :, column["protagonist_same"]] = both_protagonists & same
     out[:, :, column["protagonist_cross"]] = both_protagonists & cross
     out[:, :, column["protagonist_conflict"]] = both_protagonists & ~same & ~cross
-    for name in ("sem_lede", "sem_text"):
+    for name in ("sem_lede", "sem_text", "sem_title"):
         vectors = _vectors([getattr(w, name) for w in weighed])
         out[:, :, column[name]] = vectors @ vectors.T
     ordinal = np.array([w.day.toordinal() if w.day else 0 for w in weighed], dtype=np.float64)
     dated = ordinal > 0
     gap = np.minimum(np.abs(ordinal[:, None] - ordinal[None, :]) / 7.0, MAX_WEEKS_APART)
     out[:, :, column["weeks_apart"]] = np.where(dated[:, None] & dated[None, :], gap, 0.0)
+    titled = np.array([w.sem_title is not None for w in weighed])
+    out[:, :, column["both_titled"]] = titled[:, None] & titled[None, :]
     return out
 
 

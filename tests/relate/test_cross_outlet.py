@@ -27,8 +27,9 @@ MERCK = ("allsides-5653", "allsides-5629")
 JANUARY_6 = ("allsides-5632", "allsides-5619")
 # NeuS events (no dates) whose three excerpts share few words but report one thing, split into
 # two or three stories before: Trump mocks Greta Thunberg; the CBO's debt projection; Trump's
-# test in the Ohio special election.
-NEUS_EVENTS = (81, 268, 297)
+# test in the Ohio special election. Two more that split until the pair model compared headlines
+# (`sem_title`): explosions at the flooded Texas chemical plant; the bipartisan police-overhaul deal.
+NEUS_EVENTS = (81, 268, 297, 48, 150)
 
 
 def _lines(path, keep):
