@@ -41,7 +41,7 @@ def story_page(sl: Storyline, story_id: str) -> StoryContext:
             text=s.span.text or "",
             url=span_url(s.span),
             independent_sources=int(s.independent_sources or 1),
-            cites=[numbering.cite(x) for x in [s.span, *s.supporting]],
+            cites=_one_cite_per_article([s.span, *s.supporting], numbering),
         )
         for s in brief.summary
     ]
@@ -121,6 +121,14 @@ def _claims_matrix(brief: Brief, numbering: Numbering) -> tuple[list[str], str, 
 
 def _level(severity: float) -> str:
     return "high" if severity >= 0.7 else "medium" if severity >= 0.5 else "low"
+
+
+def _one_cite_per_article(spans: list[Span], numbering: Numbering) -> list[Cite]:
+    """One number per article (its first span: a headline, then a sentence of it, is still [1])."""
+    first: dict[str, Span] = {}
+    for span in spans:
+        first.setdefault(span.article_id, span)
+    return [numbering.cite(span) for span in first.values()]
 
 
 def _discrepancies(brief: Brief, numbering: Numbering) -> list[DiscrepancyView]:
