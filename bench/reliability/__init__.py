@@ -51,6 +51,7 @@ def main(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--serve-seconds", type=float, default=60.0)
     parser.add_argument("--path-inputs", type=int, default=10_000, help="fuzz inputs through the whole CLI path")
+    parser.add_argument("--path-full-inputs", type=int, default=1_000, help="of the path inputs, how many every enrich component sees (the rest: sentences only)")
     parser.add_argument("--quick", action="store_true", help="path and failures only, on 1,000 inputs")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--replay", type=int, metavar="INDEX", help="print fuzz input INDEX's verdict (with --seed) and exit")
@@ -97,7 +98,7 @@ def main(argv: list[str]) -> dict[str, Any]:
             figures["serve"] = load.serve_under_load(workdir, clients=args.clients, seconds=args.serve_seconds, seed=args.seed, log=log)
         if "path" in parts:
             log(f"path: {args.path_inputs} fuzz inputs through storyline ingest on {args.workers} workers")
-            figures["path"] = path.whole_path(workdir, args.path_inputs, seed=args.seed, workers=args.workers, log=log)
+            figures["path"] = path.whole_path(workdir, args.path_inputs, seed=args.seed, workers=args.workers, log=log, full_inputs=args.path_full_inputs)
         if "failures" in parts:
             log("failures: lock held past the timeout, full store, read-only store, 4.5 MB one-line file")
             figures["failures"] = path.failure_cases(workdir, quick=args.quick, log=log)

@@ -6,8 +6,10 @@ stderr and the ingest report can all be checked): read -> enrich -> store -> rel
 An input fails the run when an exception escapes the CLI (a traceback), the exit code is not 0 or
 1, a line on stderr is not one ``error:`` line, an article reported stored is not in the store
 (lost), or an article is stored twice (one batch in five is ingested again: nothing may be added).
-Enrichment runs the spaCy pipeline with the ``sentences`` component only, so 10,000 inputs fit the
-time: every other component is exercised on real text by the other benches.
+The first ``--path-full-inputs`` inputs (1,000 by default) are enriched by every registered
+component, as a user's ingest is; the rest by the spaCy pipeline with the ``sentences`` component
+only, so that 10,000 inputs fit a run on two cores (every component costs about 0.9 CPU-s per
+fuzz input, sentences alone about a third of that).
 
 ``failures``: a write lock held past ``store_lock_timeout``, a full store, a read-only store, and a
 4.5 MB one-line file (peak RSS of the CLI process).
@@ -29,6 +31,7 @@ from typing import Any
 
 from bench.common import DATA, ROOT
 from bench.reliability.inputs import make_input
+from storyline.settings import Settings
 
 FOLDER_INPUTS = 100
 """Fuzz inputs per ``storyline ingest`` call."""
@@ -36,14 +39,16 @@ RECHECK_EVERY = 5
 """Every fifth folder is ingested twice: the second run must add nothing."""
 
 
-def _path_worker(worker: int, folders: list[list[int]], seed: int, workdir: str, out: Any) -> None:
+FULL_ENRICHMENT = Settings().enrich_components
+LIGHT_ENRICHMENT = ("sentences",)
+
+
+def _path_worker(worker: int, folders: list[list[int]], seed: int, workdir: str, full_inputs: int, out: Any) -> None:
     import storyline.api
     from click.testing import CliRunner
 
     from storyline.api import Storyline
-    from storyline.settings import Settings
 
-    storyline.api.DEFAULT_SETTINGS = Settings(enrich_components=("sentences",), parallel_min_articles=10**9)
     from storyline.cli import cli
 
     reports: list[Any] = []
@@ -57,7 +62,7 @@ def _path_worker(worker: int, folders: list[list[int]], seed: int, workdir: str,
     Storyline.ingest = keep_report  # type: ignore[method-assign]
     runner = CliRunner()
     db = Path(workdir) / f"path-{worker}.db"
-    figures: dict[str, Any] = {"inputs": 0, "cli_runs": 0, "tracebacks": 0, "bad_exit_codes": 0, "stderr_not_one_line": 0,
+    figures: dict[str, Any] = {"inputs": 0, "fully_enriched_inputs": 0, "cli_runs": 0, "tracebacks": 0, "bad_exit_codes": 0, "stderr_not_one_line": 0,
                                "ingested": 0, "updated": 0, "input_errors": 0, "lost": 0, "duplicated": 0, "failures": []}
 
     def fail(kind: str, detail: str) -> None:
@@ -70,6 +75,10 @@ def _path_worker(worker: int, folders: list[list[int]], seed: int, workdir: str,
             item = make_input(index, seed)
             (folder / f"input-{index}{item.suffix}").write_bytes(item.data)
         figures["inputs"] += len(indices)
+        full = indices[0] < full_inputs
+        figures["fully_enriched_inputs"] += len(indices) if full else 0
+        # `Storyline` reads the module's settings when the CLI opens the store, so each folder can differ.
+        storyline.api.DEFAULT_SETTINGS = Settings(enrich_components=FULL_ENRICHMENT if full else LIGHT_ENRICHMENT, parallel_min_articles=10**9)
         for attempt in range(2 if number % RECHECK_EVERY == 0 else 1):
             before = _ids(db)
             reports.clear()
@@ -128,13 +137,16 @@ def _ids(db: Path) -> list[str]:
         con.close()
 
 
-def whole_path(workdir: Path, inputs: int, *, seed: int, workers: int, log: Callable[[str], None]) -> dict[str, Any]:
-    """``inputs`` fuzz inputs through ``storyline ingest`` on ``workers`` processes (one store each)."""
+def whole_path(
+    workdir: Path, inputs: int, *, seed: int, workers: int, log: Callable[[str], None], full_inputs: int
+) -> dict[str, Any]:
+    """``inputs`` fuzz inputs through ``storyline ingest`` on ``workers`` processes (one store each);
+    the first ``full_inputs`` are enriched by every component, the rest by sentences only."""
     start = time.monotonic()
     folders = [list(range(i, min(i + FOLDER_INPUTS, inputs))) for i in range(0, inputs, FOLDER_INPUTS)]
     ctx = multiprocessing.get_context("fork")
     out = ctx.Queue()
-    procs = [ctx.Process(target=_path_worker, args=(w, folders[w::workers], seed, str(workdir), out)) for w in range(workers)]
+    procs = [ctx.Process(target=_path_worker, args=(w, folders[w::workers], seed, str(workdir), full_inputs, out)) for w in range(workers)]
     for proc in procs:
         proc.start()
     parts = []
@@ -153,10 +165,11 @@ def whole_path(workdir: Path, inputs: int, *, seed: int, workers: int, log: Call
         total["failures"] += part["failures"]
     total["failures"] = total["failures"][:20]
     total["integrity_check"] = "ok" if all(p["integrity_check"] == "ok" for p in parts) else [p["integrity_check"] for p in parts]
-    total["enrich_components"] = ["sentences"]
+    total["full_enrichment"] = list(FULL_ENRICHMENT)
+    total["light_enrichment"] = list(LIGHT_ENRICHMENT)
     total["seconds"] = round(time.monotonic() - start, 1)
     log(f"  path: {total['inputs']} inputs in {total['cli_runs']} CLI runs: {total['tracebacks']} tracebacks, "
-        f"{total['lost']} lost, {total['duplicated']} duplicated, {total['ingested']} stored, {total['updated']} new versions")
+        f"{total['lost']} lost, {total['duplicated']} duplicated, {total['ingested']} stored ({total['fully_enriched_inputs']} inputs fully enriched), {total['updated']} new versions")
     return total
 
 
