@@ -1,138 +1,20 @@
-"""The ``storyline`` command line: one command per stage, each a thin shell over `Storyline`."""
+"""The commands that read the store: ``articles``, ``stories``, ``show``, ``related`` and ``export``."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.text import Text
 
 from storyline.api import Storyline
-from storyline.cli_boundary import StorylineGroup
-from storyline.serve.render import article_to_jsonl, brief_to_json, brief_to_markdown, fitted_table, outlet_column, print_brief, terminal_console, terminal_safe
-from storyline.watch.cli import Duration, When
-from storyline.watch.cli import register as register_watch_commands
-
-# Both strip control characters from what they print: titles and text come from articles.
-console = terminal_console()
-err_console = terminal_console(stderr=True)
-
-
-def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True, help="Output format.")
-
-
-def open_storyline(ctx: click.Context) -> Storyline:
-    sl = Storyline(ctx.obj["db"])
-    ctx.call_on_close(sl.close)
-    return sl
-
-
-@click.group(cls=StorylineGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--db",
-    envvar="STORYLINE_DB",
-    default="storyline.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The SQLite store (also STORYLINE_DB).",
-)
-@click.version_option(package_name="storyline")
-@click.pass_context
-def cli(ctx: click.Context, db: str) -> None:
-    """Storyline: many outlets' articles in, one source-attributed account per story out.
-
-    Example: storyline ingest ../shared/data/seeds && storyline stories
-    """
-    ctx.ensure_object(dict)
-    ctx.obj["db"] = db
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar, only errors and the summary.")
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "dask"]),
-    default="local",
-    show_default=True,
-    help="Where enrichment runs: this machine's cores, or a Dask cluster.",
-)
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://host:8786); without it --engine dask starts a LocalCluster.")
-@click.option("--workers", type=int, default=None, help="Worker processes (local pool or LocalCluster); default: one per CPU (local), 2 (dask).")
-@click.option("--fetch-links", is_flag=True, help="Feed entries with only a summary: fetch and extract the linked page.")
-@click.option("--allow-private", is_flag=True, help="Allow fetching URLs on loopback, private and link-local addresses.")
-@click.pass_context
-def ingest(
-    ctx: click.Context,
-    paths: tuple[str, ...],
-    quiet: bool,
-    engine: str,
-    scheduler: str | None,
-    workers: int | None,
-    fetch_links: bool,
-    allow_private: bool,
-) -> None:
-    """Ingest articles from files, folders, globs, URLs, or - (JSONL on standard input).
-
-    Reads plain text, JSONL, HTML pages, RSS/Atom feeds, WARC/ARC archives, URLs and files
-    of URLs, chosen by content.
-
-    Example: storyline ingest ../shared/data/seeds articles.jsonl https://example.org/feed.xml
-    """
-    sl = open_storyline(ctx)
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
-    if scheduler and engine != "dask":
-        raise click.UsageError("--scheduler needs --engine dask")
-    if workers is not None:
-        sl.settings = sl.settings.with_(workers=workers)
-    if fetch_links or allow_private:
-        sl.settings = sl.settings.with_(
-            fetch_links=fetch_links or sl.settings.fetch_links,
-            allow_private_addresses=allow_private or sl.settings.allow_private_addresses,
-        )
-    columns = (
-        SpinnerColumn(),
-        TextColumn("ingesting"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=err_console, disable=quiet or not err_console.is_terminal, transient=True) as bar:
-        task = bar.add_task("ingest", total=None, rate="")
-
-        def advance(n: int) -> None:
-            bar.advance(task, n)
-            done = bar.tasks[0].completed
-            elapsed = bar.tasks[0].elapsed or 0
-            bar.update(task, rate=f"{done / elapsed:.1f} articles/s" if elapsed else "")
-
-        def set_total(total: int) -> None:
-            bar.update(task, total=total)
-
-        stored_before = sl.article_count()
-        try:
-            report = sl.ingest(paths, stdin=stdin, progress=advance, engine=engine, scheduler=scheduler, on_total=set_total)
-        except KeyboardInterrupt:
-            # The open batch was rolled back; finished batches are stored and a re-run skips them.
-            kept = sl.article_count() - stored_before
-            click.secho(f"interrupted: {kept} new articles stored; run the same command again to finish", err=True, fg="yellow")
-            ctx.exit(130)
-    for error in report.errors:
-        click.secho(terminal_safe(f"error: {error}"), err=True, fg="red")
-    console.print(report.summary())
-    if report.errors:
-        ctx.exit(1)
+from storyline.cli.group import cli, console, format_option, open_storyline
+from storyline.serve.render import article_to_jsonl, brief_to_json, brief_to_markdown, fitted_table, outlet_column, print_brief
+from storyline.watch.cli import When
 
 
 def with_enrichment_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -331,75 +213,3 @@ def export(ctx: click.Context, story_id: str, fmt: str, output: Any, with_enrich
         return
     brief = sl.brief(story_id)
     output.write(brief_to_json(brief) + "\n" if fmt == "json" else brief_to_markdown(brief))
-
-
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; the default serves this machine only.")
-@click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-@click.option("--base-url", envvar="STORYLINE_BASE_URL", metavar="URL", help="Where readers reach the site, for the Atom feed's links (also STORYLINE_BASE_URL); default http://HOST:PORT.")
-@click.option("--get", "get_path", metavar="PATH", help="Print the response for PATH (e.g. /api/stories) and exit, without starting a server.")
-@click.option("--watch", "watch_sources", multiple=True, metavar="SOURCE", help="Also watch this feed, OPML file or folder in the background (repeatable).")
-@click.option("--every", type=Duration(), default="10m", show_default=True, help="With --watch: time between cycles.")
-@click.option("--allow-private", is_flag=True, help="With --watch: allow URLs on loopback, private and link-local addresses.")
-@click.pass_context
-def serve(ctx: click.Context, host: str, port: int, base_url: str | None, get_path: str | None, watch_sources: tuple[str, ...], every: float, allow_private: bool) -> None:
-    """Browse the store in a web browser: stories, briefs, articles, entities, search, JSON API.
-
-    Example: storyline serve --port 8000  (then open http://127.0.0.1:8000/)
-    """
-    db = Path(ctx.obj["db"])
-    if watch_sources and not db.exists():
-        Storyline(db).close()  # the watcher fills a new store
-    if not db.exists():
-        raise click.ClickException(f"{db}: no such store; create it with: storyline --db {db} ingest PATH")
-    from storyline.serve.web import create_app  # FastAPI loads only for this command
-
-    app = create_app(db, base_url=base_url or f"http://{_url_host(host)}:{port}")
-    if get_path is not None:
-        from fastapi.testclient import TestClient
-
-        with TestClient(app, raise_server_exceptions=False) as client:
-            response = client.get(get_path)
-        click.echo(terminal_safe(response.text))
-        if response.status_code >= 400:
-            ctx.exit(1)
-        return
-    import uvicorn
-
-    if not _is_loopback(host):
-        err_console.print(
-            f"warning: serving on {host}, beyond this machine: anyone who can reach it reads the whole store (there is no login)."
-            + ("" if base_url else " Set --base-url to the address readers use, for the Atom feed's links.")
-        )
-    err_console.print(f"Serving {db} at http://{_url_host(host)}:{port}/  (Ctrl+C to stop)")
-    if not watch_sources:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-        return
-    from storyline.watch.background import BackgroundWatcher
-
-    with BackgroundWatcher(db, list(watch_sources), every=every, allow_private=allow_private, log=lambda line: err_console.print(Text(line))):
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-
-
-def _is_loopback(host: str) -> bool:
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # a name other than localhost may resolve anywhere
-
-
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host
-
-
-# The always-on commands (issue 14): watch, sources, watchlist, alerts.
-register_watch_commands(cli, open_storyline, console, err_console)
-
-
-def main() -> None:
-    cli(prog_name="storyline")
-
-
-__all__ = ["cli", "main"]
