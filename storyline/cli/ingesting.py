@@ -76,12 +76,12 @@ def ingest(
         def set_total(total: int) -> None:
             bar.update(task, total=total)
 
-        stored_before = sl.article_count()
+        stored_before = sl.reader.count_articles()
         try:
             report = sl.ingest(paths, stdin=stdin, progress=advance, engine=engine, scheduler=scheduler, on_total=set_total)
         except KeyboardInterrupt:
             # The open batch was rolled back; finished batches are stored and a re-run skips them.
-            kept = sl.article_count() - stored_before
+            kept = sl.reader.count_articles() - stored_before
             click.secho(f"interrupted: {kept} new articles stored; run the same command again to finish", err=True, fg="yellow")
             ctx.exit(130)
     for error in report.errors:

@@ -24,11 +24,11 @@ def with_enrichment_option(func: Callable[..., Any]) -> Callable[..., Any]:
 def write_jsonl(sl: Storyline, article_ids: list[str] | None, with_enrichment: bool, output: Any) -> None:
     """One full record per line: what `storyline ingest FILE.jsonl` reads back as the same articles."""
     if with_enrichment:
-        for enriched in sl.enriched_articles(article_ids):
-            output.write(article_to_jsonl(enriched.article, sl.story_of(enriched.article.id), enriched) + "\n")
+        for enriched in sl.reader.iter_enriched(article_ids):
+            output.write(article_to_jsonl(enriched.article, sl.reader.story_of(enriched.article.id), enriched) + "\n")
     else:
-        for article in sl.articles(article_ids):
-            output.write(article_to_jsonl(article, sl.story_of(article.id)) + "\n")
+        for article in sl.reader.iter_articles(article_ids):
+            output.write(article_to_jsonl(article, sl.reader.story_of(article.id)) + "\n")
 
 
 @cli.command()
@@ -68,10 +68,10 @@ def articles(ctx: click.Context, fmt: str, show_removed: str | None, with_enrich
             "published": a.published.isoformat() if a.published else None,
             "url": a.url,
             "words": len(a.text.split()),
-            "story_id": sl.story_of(a.id),
+            "story_id": sl.reader.story_of(a.id),
             "source": a.source,
         }
-        for a in sl.articles()
+        for a in sl.reader.iter_articles()
     ]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -108,8 +108,8 @@ def stories(ctx: click.Context, fmt: str, since: datetime | None) -> None:
     changed: dict[str, dict[str, Any]] = {}
     if since is not None:
         changed = {c["story"].id: c for c in sl.all_story_changes(since)}
-    for story in [c["story"] for c in changed.values()] if since is not None else sl.stories():
-        named = [a.outlet for a in sl.articles(story.article_ids)]
+    for story in [c["story"] for c in changed.values()] if since is not None else sl.reader.list_stories():
+        named = [a.outlet for a in sl.reader.iter_articles(story.article_ids)]
         outlets = sorted({o for o in named if o})
         rows.append(
             {
@@ -171,8 +171,8 @@ def related(ctx: click.Context, article_id: str, fmt: str, pairs: int) -> None:
     Example: storyline related 848c0234
     """
     sl = open_storyline(ctx)
-    article_id = sl.resolve_article_id(article_id)
-    relations = [r for r in sl.relations([article_id]) if article_id in (r.article_id, r.other_id)]
+    article_id = sl.reader.resolve_article_id(article_id)
+    relations = [r for r in sl.reader.relations_for([article_id]) if article_id in (r.article_id, r.other_id)]
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in relations], ensure_ascii=False, indent=2))
         return

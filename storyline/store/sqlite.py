@@ -24,7 +24,8 @@ from storyline.errors import StoreError, StoreReadOnly, StorylineError
 from storyline.store.articles import ArticleTables
 from storyline.store.briefs import BriefCache
 from storyline.store.connection import LockWait, connect, read_only_on_disk
-from storyline.store.common import iso_utc, now_precise, now_seconds
+from storyline.dates import iso_utc
+from storyline.store.common import now_precise, now_seconds
 from storyline.store.migrations import MIGRATIONS
 from storyline.store.relate_state import RelateTables
 from storyline.store.search import SNIPPET_END, SNIPPET_START, SearchIndex, fts_query

@@ -73,14 +73,14 @@ def _snippet(text: str, limit: int = 240) -> str:
 
 def collect_alerts(sl: Storyline, article_ids: Iterable[str]) -> list[dict[str, Any]]:
     """Record the alerts that the new or updated ``article_ids`` raise; returns the new ones."""
-    watches = [Matcher(entry) for entry in sl.watchlist()]
+    watches = [Matcher(entry) for entry in sl.reader.watchlist()]
     ids = list(dict.fromkeys(article_ids))
     if not watches or not ids:
         return []
     found: list[tuple[str, int, str, str | None, str | None, dict[str, Any]]] = []
     stories: dict[str, list[Matcher]] = {}
-    for record in sl.enriched_articles(ids):
-        story_id = sl.story_of(record.article.id)
+    for record in sl.reader.iter_enriched(ids):
+        story_id = sl.reader.story_of(record.article.id)
         article = record.article
         for watch in watches:
             if not watch.article(record):
@@ -152,7 +152,7 @@ def deliver_alerts(
     delivered = 0
     errors: list[InputError] = []
     try:
-        for alert in sl.undelivered_alerts():
+        for alert in sl.reader.undelivered_alerts():
             if alert["id"] <= since_id:
                 continue
             reason = ""

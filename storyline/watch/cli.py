@@ -187,7 +187,7 @@ def register(cli: click.Group, open_storyline: Any, console: Console, err_consol
     def sources_list(ctx: click.Context, fmt: str) -> None:
         """List kept sources with their last state."""
         sl = open_storyline(ctx)
-        rows = sl.watched_sources()
+        rows = sl.reader.watch_sources()
         if fmt == "json":
             click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
@@ -238,7 +238,7 @@ def register(cli: click.Group, open_storyline: Any, console: Console, err_consol
     def watchlist_list(ctx: click.Context, fmt: str) -> None:
         """List watched entities and keywords."""
         sl = open_storyline(ctx)
-        rows = sl.watchlist()
+        rows = sl.reader.watchlist()
         if fmt == "json":
             click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return

@@ -112,13 +112,13 @@ class Watcher:
         self.cycles = 0
         self.statuses: dict[str, SourceStatus] = {}
         # Alerts raised before this watcher started are not sent to its webhook.
-        self._alerts_from = max((a["id"] for a in sl.undelivered_alerts()), default=0)
+        self._alerts_from = max((a["id"] for a in sl.reader.undelivered_alerts()), default=0)
 
     def close(self) -> None:
         self.client.close()
 
     def source_names(self) -> list[str]:
-        stored = [row["source"] for row in self.sl.watched_sources()] if self.use_stored else []
+        stored = [row["source"] for row in self.sl.reader.watch_sources()] if self.use_stored else []
         return list(dict.fromkeys([*self.names, *stored]))
 
     def cycle(self) -> CycleReport:
@@ -132,7 +132,7 @@ class Watcher:
         batch = self.sl.new_change_batch()
         done: list[tuple[WatchedSource, dict[str, Any]]] = []
         for source in sources:
-            state = self.sl.source_state(source.name)
+            state = self.sl.reader.watch_state(source.name)
             fetch_state = state.get("fetch", {})
             failures = int(state.get("failures", 0))
             if state.get("skip", 0) > 0:
