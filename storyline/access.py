@@ -1,7 +1,8 @@
 """The door to the store for the CLI, the web UI and the watcher (``tests/test_imports.py`` keeps
 them off ``.store``): `Storyline.reader` for plain reads (`storyline.reader.StoreReader`), and
 here what does more than read: a brief built and cached, a merged story's id resolved, a ``since``
-parsed, and every write of the watchlist, the alerts and the watched sources, each in a transaction.
+parsed, the watchlist and alerts a reader changes; and `WatchBook` (`Storyline.watch_book`), the
+watcher's own writes. Each write is one transaction.
 
 Alerts, the watchlist and watched sources stay JSON objects, as they are stored and served.
 """
@@ -21,7 +22,7 @@ from storyline.reader import StoreReader, StoryListing
 from storyline.settings import Settings
 from storyline.store import Store
 
-__all__ = ["STORY_SORTS", "StoreAccess"]
+__all__ = ["STORY_SORTS", "StoreAccess", "WatchBook"]
 
 STORY_SORTS: tuple[str, ...] = tuple(Store.STORY_SORTS)
 """The orders `Storyline.story_listing` takes besides ``updated_at``."""
@@ -37,6 +38,11 @@ class StoreAccess:
     def reader(self) -> StoreReader:
         """The plain reads of the store (articles, stories, listings, search, the watcher's state)."""
         return self.store
+
+    @property
+    def watch_book(self) -> WatchBook:
+        """The watcher's writes: sources kept, their fetch states, alerts recorded and delivered."""
+        return WatchBook(self.store)
 
     # --- articles -------------------------------------------------------------------------
 
@@ -156,17 +162,13 @@ class StoreAccess:
         with self.store.transaction():
             return self.store.mark_alerts_seen(None if ids is None else list(ids))
 
-    def record_alerts(self, alerts: Iterable[tuple[str, int, str, str | None, str | None, dict[str, Any]]]) -> list[bool]:
-        """Store each ``(key, watch_id, kind, story_id, article_id, data)`` once, in one transaction;
-        for each, whether its key was new."""
-        with self.store.transaction():
-            return [self.store.add_alert(*alert) for alert in alerts]
 
-    def mark_delivered(self, alert_id: int) -> None:
-        with self.store.transaction():
-            self.store.mark_delivered(alert_id)
+class WatchBook:
+    """The watcher's bookkeeping over one store, each write one transaction: the sources it keeps,
+    their fetch states, and the alerts it records and delivers."""
 
-    # --- watched sources -------------------------------------------------------------------
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     def keep_source(self, source: str) -> bool:
         """Keep ``source`` to watch (``storyline sources add``); True when it was not kept yet."""
@@ -183,3 +185,14 @@ class StoreAccess:
         with self.store.transaction():
             for source, state in states:
                 self.store.save_watch_state(source, state)
+
+    def record_alerts(self, alerts: Iterable[tuple[str, int, str, str | None, str | None, dict[str, Any]]]) -> list[bool]:
+        """Store each ``(key, watch_id, kind, story_id, article_id, data)`` once, in one transaction;
+        for each, whether its key was new."""
+        with self.store.transaction():
+            return [self.store.add_alert(*alert) for alert in alerts]
+
+    def mark_delivered(self, alert_id: int) -> None:
+        with self.store.transaction():
+            self.store.mark_delivered(alert_id)
+

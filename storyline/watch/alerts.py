@@ -126,7 +126,7 @@ def collect_alerts(sl: Storyline, article_ids: Iterable[str]) -> list[dict[str, 
                     key = f"discrepancy:{watch.id}:{story_id}:{_digest(discrepancy.kind, _fold(discrepancy.subject), _fold(sides))}"
                     data = {"watch": watch.term, "title": brief.title, "text": _snippet(discrepancy.description), "subject": discrepancy.subject, "sides": [s.value for s in discrepancy.sides]}
                     found.append((key, watch.id, "discrepancy", story_id, None, data))
-    added = sl.record_alerts(found)
+    added = sl.watch_book.record_alerts(found)
     return [
         {"key": key, "kind": kind, "story_id": story_id, "article_id": article_id, **data}
         for (key, _, kind, story_id, article_id, data), new in zip(found, added, strict=True)
@@ -165,7 +165,7 @@ def deliver_alerts(
                     reason = f"{type(exc).__name__}: {exc}"
                     continue
                 if response.is_success:
-                    sl.mark_delivered(alert["id"])
+                    sl.watch_book.mark_delivered(alert["id"])
                     delivered += 1
                     break
                 reason = f"HTTP {response.status_code}"

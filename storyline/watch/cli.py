@@ -178,7 +178,7 @@ def register(cli: click.Group, open_storyline: Any, console: Console, err_consol
         """Keep sources to watch. Example: storyline sources add https://example.org/feed.xml"""
         sl = open_storyline(ctx)
         for name in names:
-            new = sl.keep_source(name)
+            new = sl.watch_book.keep_source(name)
             click.echo(f"{'added' if new else 'already kept'}: {name}")
 
     @sources.command("list")
@@ -207,7 +207,7 @@ def register(cli: click.Group, open_storyline: Any, console: Console, err_consol
         sl = open_storyline(ctx)
         missing = []
         for name in names:
-            if sl.forget_source(name):
+            if sl.watch_book.forget_source(name):
                 click.echo(f"removed: {name}")
             else:
                 missing.append(name)

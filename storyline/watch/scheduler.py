@@ -137,7 +137,7 @@ class Watcher:
             failures = int(state.get("failures", 0))
             if state.get("skip", 0) > 0:
                 state["skip"] -= 1
-                self.sl.save_source_states([(source.name, state)])
+                self.sl.watch_book.save_source_states([(source.name, state)])
                 report.waiting += 1
                 self._status(source, "waiting", f"after {failures} failures; retry in {state['skip'] + 1} cycles", failures)
                 continue
@@ -167,7 +167,7 @@ class Watcher:
             done.append((source, {"fetch": poll.state}))
         ingest = self.sl.store_changes(batch, engine=self.engine)
         # Stored: now the validators may move on (before this point a stop re-reads the same entries).
-        self.sl.save_source_states((source.name, state) for source, state in done)
+        self.sl.watch_book.save_source_states((source.name, state) for source, state in done)
         report.new = ingest.ingested
         report.updated = ingest.updated
         report.duplicates = len(ingest.duplicates)
@@ -191,7 +191,7 @@ class Watcher:
         failures = int(state.get("failures", 0)) + 1
         skip = min(2 ** (failures - 1) - 1, MAX_SKIP)
         state.update(failures=failures, skip=skip, last_error=error.reason)
-        self.sl.save_source_states([(source.name, state)])
+        self.sl.watch_book.save_source_states([(source.name, state)])
         retry = "next cycle" if skip == 0 else f"in {skip + 1} cycles"
         report.errors.append(InputError(error.source, f"{error.reason} (failure {failures}; retry {retry})"))
         report.failed_sources += 1

@@ -93,7 +93,7 @@ def alerts_db(web_db: Path, tmp_path: Path) -> Path:
     with Storyline(db) as sl:
         watch = sl.add_to_watchlist("Rubio")
         story = sl.reader.list_stories()[0].id
-        sl.record_alerts([(f"key{i}", watch["id"], "quote", story, None, {"watch": "Rubio", "title": "Talks", "speaker": "Marco Rubio", "text": f"quote {i}"}) for i in range(3)])
+        sl.watch_book.record_alerts([(f"key{i}", watch["id"], "quote", story, None, {"watch": "Rubio", "title": "Talks", "speaker": "Marco Rubio", "text": f"quote {i}"}) for i in range(3)])
     return db
 
 
