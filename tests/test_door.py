@@ -1,4 +1,4 @@
-"""The door to the store (`Storyline`, over `storyline.access.StoreAccess`) has no one-line
+"""The door to the store (`Storyline`, with its mixins `StoreAccess` and `ChangeIngest`) has no one-line
 pass-throughs: a plain read is `Storyline.reader`, so a method of the door does more than forward."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import storyline
 
 PACKAGE = Path(storyline.__file__).parent
-DOOR = [PACKAGE / "access.py", PACKAGE / "api.py"]
+DOOR = [PACKAGE / "access.py", PACKAGE / "api.py", PACKAGE / "changes.py"]
 # Closing the door closes its store: the door's life cycle, not a read or a write forwarded.
 LIFE_CYCLE = {"close"}
 
