@@ -47,9 +47,11 @@ class StoreAccess:
     # --- articles -------------------------------------------------------------------------
 
     def article(self, article_id: str) -> Article:
+        """The stored article (a unique id prefix is enough)."""
         return self.store.get_article(self.store.resolve_article_id(article_id))
 
     def enriched(self, article_id: str) -> EnrichedArticle:
+        """The enriched article (a unique id prefix is enough)."""
         return next(self.store.iter_enriched([self.store.resolve_article_id(article_id)]))
 
     def enriched_or_bare(self, article_id: str) -> EnrichedArticle:
@@ -146,6 +148,7 @@ class StoreAccess:
         return {"id": watch_id, "term": term, "kind": kind, "name": name, "new": new}
 
     def remove_from_watchlist(self, term: str) -> int:
+        """Stop watching ``term`` (a term, a name ignoring case, or an entry id); returns how many entries went."""
         with self.store.transaction():
             return self.store.remove_watch(term)
 
@@ -193,6 +196,7 @@ class WatchBook:
             return [self.store.add_alert(*alert) for alert in alerts]
 
     def mark_delivered(self, alert_id: int) -> None:
+        """Record that a delivery hook took the alert, so it is not handed over again."""
         with self.store.transaction():
             self.store.mark_delivered(alert_id)
 
