@@ -123,7 +123,9 @@ class StoreReader(Protocol):
         """The stored article id that ``prefix`` starts (`NotFound` when none or several)."""
         ...
 
-    def count_articles(self) -> int: ...
+    def count_articles(self) -> int:
+        """How many articles are stored."""
+        ...
 
     def story_of(self, article_id: str) -> str | None:
         """The id of the story the article belongs to, None before relate placed it."""
@@ -143,7 +145,9 @@ class StoreReader(Protocol):
 
     # --- stories --------------------------------------------------------------------------
 
-    def list_stories(self) -> list[Story]: ...
+    def list_stories(self) -> list[Story]:
+        """Every story with its articles, largest first, then most recent."""
+        ...
 
     def story_alias_target(self, story_id: str) -> str | None:
         """The id of the live story that ``story_id`` now stands for when it was merged into
@@ -175,7 +179,9 @@ class StoreReader(Protocol):
 
     # --- the watcher's state (JSON objects, as they are stored and served) ------------------
 
-    def watchlist(self) -> list[dict[str, Any]]: ...
+    def watchlist(self) -> list[dict[str, Any]]:
+        """``{id, term, kind, name, added_at}`` per watched term, oldest first."""
+        ...
 
     def recent_alerts(self, limit: int = 100) -> list[dict[str, Any]]:
         """The latest alerts, newest first, seen or not (marks nothing)."""
