@@ -291,10 +291,10 @@ def basil() -> dict:
 def seeds() -> dict:
     with tempfile.TemporaryDirectory() as tmp, Storyline(Path(tmp) / "seeds.db") as sl:
         sl.ingest([str(SEEDS)])
-        articles = {a.id: a for a in sl.articles()}
+        articles = {a.id: a for a in sl.reader.iter_articles()}
         out = []
         markdown = []
-        for story in sl.stories():
+        for story in sl.reader.list_stories():
             brief = sl.brief(story.id)
             ok, n = _spans_verified(brief, articles)
             markdown.append(brief_to_markdown(brief))

@@ -98,7 +98,7 @@ def events(limit: int | None = None) -> Iterator[NeusEvent]:
                     for aid in ids:
                         sl.store.add_article(records[aid].article)
                         sl.store.save_enrichment(records[aid], fresh=True)
-                stories = [s for s in sl.relate() if s.article_ids] or sl.stories()
+                stories = [s for s in sl.relate() if s.article_ids] or sl.reader.list_stories()
                 relations = sl.store.relations_for(ids)
             story = Story(id=f"neus-{row['id']}", article_ids=ids)
             yield NeusEvent(str(row["id"]), row["reference_summary"], row["articles"], articles, [records[i] for i in ids], story, relations, len(stories))

@@ -207,7 +207,7 @@ def run(articles: int, cycles: int, feed_count: int) -> dict[str, Any]:
         wall = time.perf_counter() - started
         stored = sl.store.count_articles()
         versions = sum(1 for item in corrected if len(sl.article_history(sl.store.find_by_origin(item["link"]) or "")) == 2)
-        stories = len(sl.stories())
+        stories = len(sl.reader.list_stories())
         watcher.close()
     server.shutdown()
     server.server_close()

@@ -72,7 +72,7 @@ def relate_alone(db: Path) -> dict[str, Any]:
     from storyline import Storyline
 
     with Storyline(db) as sl:
-        articles = sl.article_count()
+        articles = sl.reader.count_articles()
         start = time.process_time()
         stories = sl.regroup()
         cpu = time.process_time() - start

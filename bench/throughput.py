@@ -171,7 +171,7 @@ def profile(size: int, workdir: Path) -> Path:
     with Storyline(workdir / "profile.db", Settings(workers=1)) as sl:
         profiler.start()
         sl.ingest([str(corpus)])
-        for story in sl.stories():
+        for story in sl.reader.list_stories():
             if len(story.article_ids) > 1:
                 sl.brief(story.id)
         profiler.stop()

@@ -1,7 +1,7 @@
 """Storyline: many outlets' articles in, one consolidated, source-attributed account per story out.
 
 The names below load on first use (PEP 562), so ``storyline`` on the command line can catch a
-Ctrl+C that comes while spaCy and scikit-learn are still loading (see `storyline.cli_boundary.main`).
+Ctrl+C that comes while spaCy and scikit-learn are still loading (see `storyline.__main__.main`).
 """
 
 from __future__ import annotations

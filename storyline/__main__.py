@@ -1,7 +1,7 @@
 """``storyline`` and ``python -m storyline``: load the commands, then run them.
 
 The package names load lazily, so this module starts before spaCy and scikit-learn do and can
-turn a Ctrl+C while they load into one line and status 130 (the rest: `storyline.cli_boundary`).
+turn a Ctrl+C while they load into one line and status 130 (the rest: `storyline.cli.boundary`).
 """
 
 from __future__ import annotations

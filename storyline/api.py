@@ -3,7 +3,7 @@
     >>> from storyline import Storyline
     >>> with Storyline("storyline.db") as sl:  # doctest: +SKIP
     ...     report = sl.ingest(["../shared/data/seeds"])
-    ...     brief = sl.brief(sl.stories()[0].id)
+    ...     brief = sl.brief(sl.reader.list_stories()[0].id)
 """
 
 from __future__ import annotations
@@ -86,9 +86,10 @@ class _RecentRecords:
 class Storyline(StoreAccess, ChangeIngest):
     """The pipeline over one store: ingest -> enrich -> relate -> consolidate.
 
-    Reads (articles, stories, briefs, listings, search), the watchlist, alerts and watched
-    sources come from `StoreAccess` (``storyline/access.py``); ingesting new versions of stored
-    articles from `ChangeIngest` (``storyline/changes.py``).
+    Plain reads (articles, stories, listings, search, the watcher's state) are ``sl.reader``
+    (`storyline.reader.StoreReader`); briefs, alias resolution and the watcher's writes come from
+    `StoreAccess` (``storyline/access.py``); ingesting new versions of stored articles from
+    `ChangeIngest` (``storyline/changes.py``).
     """
 
     def __init__(self, db: str | Path = "storyline.db", settings: Settings | None = None) -> None:

@@ -178,3 +178,10 @@ def parse_time(value: str | datetime) -> datetime:
         return parsed.astimezone(UTC)
     except OverflowError:
         raise InvalidParameter(f"{value!s} is out of range once moved to UTC (years 1 to 9999)") from None
+
+
+def iso_utc(value: datetime) -> str:
+    """``value`` in the form change times are stored in (naive means UTC), so strings compare as times."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="microseconds")

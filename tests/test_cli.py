@@ -14,6 +14,7 @@ from rich.cells import cell_len
 from storyline import Storyline
 from storyline.cli import cli
 from storyline.errors import StorylineError
+from storyline.store import Store
 
 from tests.conftest import SEEDS, seed_path
 
@@ -158,7 +159,7 @@ def test_exported_articles_whose_learnt_furniture_was_removed_ingest_back_as_the
             one = tmp_path / f"{n}.jsonl"
             one.write_text(json.dumps(row) + "\n", encoding="utf-8")
             sl.ingest([str(one)])
-        assert any(f.reason.startswith("repeated in") for a in sl.articles() for f in a.removed)
+        assert any(f.reason.startswith("repeated in") for a in sl.reader.iter_articles() for f in a.removed)
     exported = tmp_path / "export.jsonl"
     exported.write_text(_invoke(runner, db, "articles", "--format", "jsonl").output, encoding="utf-8")
     assert "0 ingested, 6 duplicates, 0 failed" in _invoke(runner, db, "ingest", str(exported)).output
@@ -246,8 +247,9 @@ def test_every_command_turns_a_failure_into_one_line_and_a_status(runner, hostil
     def fail(*args, **kwargs):
         raise failure
 
-    for name in ("stories", "watchlist", "alerts"):
-        monkeypatch.setattr(Storyline, name, fail)
+    # `stories` and `watchlist list` read through `sl.reader` (the store), `alerts` through the door.
+    for owner, name in ((Store, "list_stories"), (Store, "watchlist"), (Storyline, "alerts")):
+        monkeypatch.setattr(owner, name, fail)
     result = runner.invoke(cli, ["--db", str(hostile_db), *command])
     assert result.exit_code == status, result.output
     lines = result.output.strip().splitlines()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
@@ -22,7 +23,7 @@ class EngineError(StorylineError):
     """
 
 
-class Engine:
+class Engine(ABC):
     """Runs `storyline.engine.work.enrich_batch` over batches of articles.
 
     ``map_batches`` yields ``(batch, results)`` in the order the batches were given, so the
@@ -40,11 +41,11 @@ class Engine:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
+    @abstractmethod
     def map_batches(self, batches: Iterable[Sequence[Article]], *, expected: int | None = None) -> Iterator[tuple[Batch, Results]]:
         """Yield ``(batch, results)`` in the given order; ``expected`` is the article count, when known."""
-        raise NotImplementedError
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a hook: an engine without workers has nothing to release
         """Release workers; safe to call twice."""
 
     def __enter__(self) -> Engine:

@@ -6,10 +6,10 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
 
 from storyline.errors import NotFound
 from storyline.models import Article, EnrichedArticle
+from storyline.reader import ArticleListing
 from storyline.store.common import StorePart, dump_record, now_seconds
 from storyline.store.common import like_prefix
 from storyline.store.search import index_article, index_enrichment
@@ -86,7 +86,7 @@ class ArticleTables(StorePart):
             raise NotFound(f"no article {prefix!r}" if not rows else f"article id {prefix!r} is ambiguous")
         return rows[0][0]
 
-    def article_rows(self, *, limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+    def article_rows(self, *, limit: int = 50, offset: int = 0) -> tuple[int, list[ArticleListing]]:
         """(total, one page of articles, newest ingested last) without their text."""
         total = self.count_articles()
         rows = self.db.execute(
@@ -94,7 +94,7 @@ class ArticleTables(StorePart):
             LEFT JOIN story_articles sa ON sa.article_id = a.id ORDER BY a.seq LIMIT ? OFFSET ?""",
             (limit, offset),
         ).fetchall()
-        return total, [dict(r) for r in rows]
+        return total, [ArticleListing(**r) for r in rows]
 
     def outlets(self) -> list[tuple[str, int]]:
         """Every outlet with its number of articles, most articles first."""

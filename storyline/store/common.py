@@ -14,13 +14,6 @@ def now_precise() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def iso_utc(value: datetime) -> str:
-    """``value`` in the form change times are stored in (naive means UTC), so strings compare as times."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def like_prefix(prefix: str) -> str:
     """A LIKE pattern (with ``ESCAPE '\\'``) matching what starts with ``prefix`` taken literally:
     a typed ``%`` or ``_`` is not a wildcard."""

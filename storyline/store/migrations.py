@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 
-from storyline.store.common import iso_utc
+from storyline.dates import iso_utc
 from storyline.store.search import index_article, index_enrichment
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = []

@@ -6,11 +6,9 @@ import re
 import sqlite3
 from typing import Any
 
+from storyline.reader import SNIPPET_END, SNIPPET_START, ArticleHit, EntityHit, EntityOccurrence, QuoteHit
 from storyline.store.common import StorePart
 
-
-SNIPPET_START, SNIPPET_END = "\x02", "\x03"
-"""Markers around matched words in search snippets; the web UI escapes the text, then marks them."""
 
 
 def fts_query(text: str) -> str | None:
@@ -80,18 +78,18 @@ class SearchIndex(StorePart):
         ).fetchall()
         return total, rows
 
-    def search_articles(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+    def search_articles(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[ArticleHit]]:
         """Full-text search over article titles, text and outlets, best first, with a marked snippet."""
         total, rows = self._fts_page("articles_fts", "f.article_id, a.title, a.outlet, a.published", 2, 24, query, limit, offset)
-        return total, [dict(r) for r in rows]
+        return total, [ArticleHit(**r) for r in rows]
 
-    def search_quotes(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+    def search_quotes(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[QuoteHit]]:
         """Full-text search over quotes and their speakers, best first."""
         columns = "f.article_id, f.start, f.end, f.speaker, f.text, a.title, a.outlet"
         total, rows = self._fts_page("quotes_fts", columns, 4, 32, query, limit, offset)
-        return total, [{**dict(r), "start": int(r["start"]), "end": int(r["end"]), "speaker": r["speaker"] or None} for r in rows]
+        return total, [QuoteHit(**{**dict(r), "start": int(r["start"]), "end": int(r["end"]), "speaker": r["speaker"] or None}) for r in rows]
 
-    def search_entities(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+    def search_entities(self, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[EntityHit]]:
         """Full-text search over entity names and roles; one row per entity, most articles first."""
         match = fts_query(query)
         if match is None:
@@ -102,24 +100,24 @@ class SearchIndex(StorePart):
         total = self.db.execute(f"SELECT COUNT(*) FROM ({grouped})", (match,)).fetchone()[0]
         rows = self.db.execute(f"{grouped} ORDER BY best, articles DESC, name LIMIT ? OFFSET ?", (match, limit, offset)).fetchall()
         return total, [
-            {
-                "name": r["name"],
-                "label": r["label"],
-                "articles": r["articles"],
-                "mentions": int(r["mentions"]),
-                "roles": sorted({x.strip() for x in (r["roles"] or "").split(";") if x.strip()}),
-            }
+            EntityHit(
+                name=r["name"],
+                label=r["label"],
+                articles=r["articles"],
+                mentions=int(r["mentions"]),
+                roles=sorted({x.strip() for x in (r["roles"] or "").split(";") if x.strip()}),
+            )
             for r in rows
         ]
 
-    def entity_articles(self, name: str) -> list[dict[str, Any]]:
+    def entity_articles(self, name: str) -> list[EntityOccurrence]:
         """The articles naming the entity ``name`` (its fullest form in each article), with label and mentions."""
         rows = self.db.execute(
             """SELECT e.article_id, e.label, e.mentions FROM article_entities e JOIN articles a ON a.id = e.article_id
             WHERE e.name = ? ORDER BY a.seq""",
             (name,),
         )
-        return [dict(r) for r in rows]
+        return [EntityOccurrence(**r) for r in rows]
 
     def entity_names(self, name: str) -> list[tuple[str, str, int]]:
         """Entity names stored for ``name`` ignoring case: (name, label, articles), most articles first."""

@@ -24,14 +24,14 @@ from storyline.errors import StoreError, StoreReadOnly, StorylineError
 from storyline.store.articles import ArticleTables
 from storyline.store.briefs import BriefCache
 from storyline.store.connection import LockWait, connect, read_only_on_disk
-from storyline.store.common import iso_utc, now_precise, now_seconds
+from storyline.store.common import now_precise, now_seconds
 from storyline.store.migrations import MIGRATIONS
 from storyline.store.relate_state import RelateTables
-from storyline.store.search import SNIPPET_END, SNIPPET_START, SearchIndex, fts_query
+from storyline.store.search import SearchIndex, fts_query
 from storyline.store.stories import StoryTables
 from storyline.store.watch import WatchTables
 
-__all__ = ["MIGRATIONS", "SNIPPET_END", "SNIPPET_START", "Store", "fts_query", "iso_utc", "now_precise"]
+__all__ = ["MIGRATIONS", "Store", "fts_query", "now_precise"]
 
 
 class Store(ArticleTables, StoryTables, BriefCache, RelateTables, SearchIndex, WatchTables):

@@ -9,7 +9,9 @@ from typing import Any
 
 from storyline.errors import NotFound
 from storyline.models import Relation, Story
-from storyline.store.common import StorePart, dump_record, iso_utc, now_precise
+from storyline.reader import StoryListing
+from storyline.dates import iso_utc
+from storyline.store.common import StorePart, dump_record, now_precise
 from storyline.store.common import like_prefix
 
 
@@ -87,7 +89,7 @@ class StoryTables(StorePart):
         limit: int = 50,
         offset: int = 0,
         since: str | None = None,
-    ) -> tuple[int, list[dict[str, Any]]]:
+    ) -> tuple[int, list[StoryListing]]:
         """(total, one page of stories) with their outlets; ``q`` filters titles, ``outlet`` members,
         ``since`` (an `iso_utc` time) keeps the stories created or changed at or after it."""
         if sort not in self.STORY_SORTS and sort != "updated_at":
@@ -113,16 +115,16 @@ class StoryTables(StorePart):
             params,
         ).fetchall()
         return total, [
-            {
-                "id": r["id"],
-                "title": r["title"],
-                "size": r["size"],
-                "outlets": sorted(json.loads(r["outlets"] or "[]")),
-                "unnamed_outlet_articles": r["unnamed_outlet_articles"],
-                "first_seen": r["first_seen"],
-                "last_seen": r["last_seen"],
-                "updated_at": r["updated_at"],
-            }
+            StoryListing(
+                id=r["id"],
+                title=r["title"],
+                size=r["size"],
+                outlets=sorted(json.loads(r["outlets"] or "[]")),
+                unnamed_outlet_articles=r["unnamed_outlet_articles"],
+                first_seen=r["first_seen"],
+                last_seen=r["last_seen"],
+                updated_at=r["updated_at"],
+            )
             for r in rows
         ]
 

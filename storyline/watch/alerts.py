@@ -73,14 +73,14 @@ def _snippet(text: str, limit: int = 240) -> str:
 
 def collect_alerts(sl: Storyline, article_ids: Iterable[str]) -> list[dict[str, Any]]:
     """Record the alerts that the new or updated ``article_ids`` raise; returns the new ones."""
-    watches = [Matcher(entry) for entry in sl.watchlist()]
+    watches = [Matcher(entry) for entry in sl.reader.watchlist()]
     ids = list(dict.fromkeys(article_ids))
     if not watches or not ids:
         return []
     found: list[tuple[str, int, str, str | None, str | None, dict[str, Any]]] = []
     stories: dict[str, list[Matcher]] = {}
-    for record in sl.enriched_articles(ids):
-        story_id = sl.story_of(record.article.id)
+    for record in sl.reader.iter_enriched(ids):
+        story_id = sl.reader.story_of(record.article.id)
         article = record.article
         for watch in watches:
             if not watch.article(record):
@@ -126,7 +126,7 @@ def collect_alerts(sl: Storyline, article_ids: Iterable[str]) -> list[dict[str, 
                     key = f"discrepancy:{watch.id}:{story_id}:{_digest(discrepancy.kind, _fold(discrepancy.subject), _fold(sides))}"
                     data = {"watch": watch.term, "title": brief.title, "text": _snippet(discrepancy.description), "subject": discrepancy.subject, "sides": [s.value for s in discrepancy.sides]}
                     found.append((key, watch.id, "discrepancy", story_id, None, data))
-    added = sl.record_alerts(found)
+    added = sl.watch_book.record_alerts(found)
     return [
         {"key": key, "kind": kind, "story_id": story_id, "article_id": article_id, **data}
         for (key, _, kind, story_id, article_id, data), new in zip(found, added, strict=True)
@@ -152,7 +152,7 @@ def deliver_alerts(
     delivered = 0
     errors: list[InputError] = []
     try:
-        for alert in sl.undelivered_alerts():
+        for alert in sl.reader.undelivered_alerts():
             if alert["id"] <= since_id:
                 continue
             reason = ""
@@ -165,7 +165,7 @@ def deliver_alerts(
                     reason = f"{type(exc).__name__}: {exc}"
                     continue
                 if response.is_success:
-                    sl.mark_delivered(alert["id"])
+                    sl.watch_book.mark_delivered(alert["id"])
                     delivered += 1
                     break
                 reason = f"HTTP {response.status_code}"

@@ -178,7 +178,7 @@ def register(cli: click.Group, open_storyline: Any, console: Console, err_consol
         """Keep sources to watch. Example: storyline sources add https://example.org/feed.xml"""
         sl = open_storyline(ctx)
         for name in names:
-            new = sl.keep_source(name)
+            new = sl.watch_book.keep_source(name)
             click.echo(f"{'added' if new else 'already kept'}: {name}")
 
     @sources.command("list")
@@ -187,7 +187,7 @@ def register(cli: click.Group, open_storyline: Any, console: Console, err_consol
     def sources_list(ctx: click.Context, fmt: str) -> None:
         """List kept sources with their last state."""
         sl = open_storyline(ctx)
-        rows = sl.watched_sources()
+        rows = sl.reader.watch_sources()
         if fmt == "json":
             click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
@@ -207,7 +207,7 @@ def register(cli: click.Group, open_storyline: Any, console: Console, err_consol
         sl = open_storyline(ctx)
         missing = []
         for name in names:
-            if sl.forget_source(name):
+            if sl.watch_book.forget_source(name):
                 click.echo(f"removed: {name}")
             else:
                 missing.append(name)
@@ -238,7 +238,7 @@ def register(cli: click.Group, open_storyline: Any, console: Console, err_consol
     def watchlist_list(ctx: click.Context, fmt: str) -> None:
         """List watched entities and keywords."""
         sl = open_storyline(ctx)
-        rows = sl.watchlist()
+        rows = sl.reader.watchlist()
         if fmt == "json":
             click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return

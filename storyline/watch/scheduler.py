@@ -112,13 +112,13 @@ class Watcher:
         self.cycles = 0
         self.statuses: dict[str, SourceStatus] = {}
         # Alerts raised before this watcher started are not sent to its webhook.
-        self._alerts_from = max((a["id"] for a in sl.undelivered_alerts()), default=0)
+        self._alerts_from = max((a["id"] for a in sl.reader.undelivered_alerts()), default=0)
 
     def close(self) -> None:
         self.client.close()
 
     def source_names(self) -> list[str]:
-        stored = [row["source"] for row in self.sl.watched_sources()] if self.use_stored else []
+        stored = [row["source"] for row in self.sl.reader.watch_sources()] if self.use_stored else []
         return list(dict.fromkeys([*self.names, *stored]))
 
     def cycle(self) -> CycleReport:
@@ -132,12 +132,12 @@ class Watcher:
         batch = self.sl.new_change_batch()
         done: list[tuple[WatchedSource, dict[str, Any]]] = []
         for source in sources:
-            state = self.sl.source_state(source.name)
+            state = self.sl.reader.watch_state(source.name)
             fetch_state = state.get("fetch", {})
             failures = int(state.get("failures", 0))
             if state.get("skip", 0) > 0:
                 state["skip"] -= 1
-                self.sl.save_source_states([(source.name, state)])
+                self.sl.watch_book.save_source_states([(source.name, state)])
                 report.waiting += 1
                 self._status(source, "waiting", f"after {failures} failures; retry in {state['skip'] + 1} cycles", failures)
                 continue
@@ -167,7 +167,7 @@ class Watcher:
             done.append((source, {"fetch": poll.state}))
         ingest = self.sl.store_changes(batch, engine=self.engine)
         # Stored: now the validators may move on (before this point a stop re-reads the same entries).
-        self.sl.save_source_states((source.name, state) for source, state in done)
+        self.sl.watch_book.save_source_states((source.name, state) for source, state in done)
         report.new = ingest.ingested
         report.updated = ingest.updated
         report.duplicates = len(ingest.duplicates)
@@ -191,7 +191,7 @@ class Watcher:
         failures = int(state.get("failures", 0)) + 1
         skip = min(2 ** (failures - 1) - 1, MAX_SKIP)
         state.update(failures=failures, skip=skip, last_error=error.reason)
-        self.sl.save_source_states([(source.name, state)])
+        self.sl.watch_book.save_source_states([(source.name, state)])
         retry = "next cycle" if skip == 0 else f"in {skip + 1} cycles"
         report.errors.append(InputError(error.source, f"{error.reason} (failure {failures}; retry {retry})"))
         report.failed_sources += 1

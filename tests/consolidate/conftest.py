@@ -32,7 +32,7 @@ class SeedStory:
 
     def __init__(self, sl: Storyline) -> None:
         self.sl = sl
-        self.articles = {a.id: a for a in sl.articles()}
+        self.articles = {a.id: a for a in sl.reader.iter_articles()}
         self.by_seed = {}
         for a in self.articles.values():
             for path in SEEDS.glob("*.txt"):
@@ -41,7 +41,7 @@ class SeedStory:
         assert len(self.by_seed) == 5, self.by_seed
 
     def story_of(self, seed: str):
-        return next(s for s in self.sl.stories() if self.by_seed[seed] in s.article_ids)
+        return next(s for s in self.sl.reader.list_stories() if self.by_seed[seed] in s.article_ids)
 
     def brief(self, seed: str = "001") -> Brief:
         return checked(self.sl.brief(self.story_of(seed).id), self.articles)

@@ -4,8 +4,8 @@ from storyline.consolidate.verify import iter_spans
 
 
 def seed_brief(sl):
-    story = max(sl.stories(), key=lambda s: len(s.article_ids))
-    return sl.brief(story.id), {a.id: a for a in sl.articles()}
+    story = max(sl.reader.list_stories(), key=lambda s: len(s.article_ids))
+    return sl.brief(story.id), {a.id: a for a in sl.reader.iter_articles()}
 
 
 def test_brief_names_the_protagonists(seeds_storyline):

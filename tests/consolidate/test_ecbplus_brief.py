@@ -30,8 +30,8 @@ def ecb_story(tmp_path_factory):
 
 
 def test_every_ecbplus_brief_passes_the_span_check(ecb_story):
-    articles = {a.id: a for a in ecb_story.articles()}
-    stories = ecb_story.stories()
+    articles = {a.id: a for a in ecb_story.reader.iter_articles()}
+    stories = ecb_story.reader.list_stories()
     assert stories
     for story in stories:
         brief = checked(ecb_story.brief(story.id), articles)

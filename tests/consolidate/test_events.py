@@ -74,4 +74,4 @@ def test_an_updated_article_gets_the_event_of_its_new_text(seeds_storyline):
     assert story.article_events[geneva_id]["place"] == "Geneva"  # what the relate stage read
     brief = sl.brief(story.id)
     assert {e.place: seeds.seeds(e.article_ids) for e in brief.events}["Paris"] == {"002"}
-    assert verify_brief(brief, {a.id: a for a in sl.articles()}) == []
+    assert verify_brief(brief, {a.id: a for a in sl.reader.iter_articles()}) == []

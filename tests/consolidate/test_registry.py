@@ -22,8 +22,8 @@ def test_every_registered_finder_runs_and_names_are_unique(seeds_storyline, monk
     assert {"numbers", "places", "dates", "role_conflicts", "title_holders", "attribution"} <= set(DISCREPANCY_FINDERS)
     with pytest.raises(ValueError, match="already registered"):
         discrepancy_finder("numbers")(lambda story: [])
-    story = max(seeds_storyline.stories(), key=lambda s: len(s.article_ids))
-    records = list(seeds_storyline.enriched_articles(story.article_ids))
+    story = max(seeds_storyline.reader.list_stories(), key=lambda s: len(s.article_ids))
+    records = list(seeds_storyline.reader.iter_enriched(story.article_ids))
     planted = Discrepancy(kind="test", subject="planted", description="", severity=1.0, nature="contradiction",
                           sides=[DiscrepancySide(value="x", spans=[], article_ids=[], independent_sources=1)])
     monkeypatch.setitem(DISCREPANCY_FINDERS, "planted", lambda context: [planted])

@@ -233,4 +233,4 @@ def test_the_moscow_summary_sentence_cites_sentences_about_moscow(seed_story):
     brief = seed_story.brief("001")
     (moscow,) = [s for s in brief.summary if "Moscow" in s.span.text]
     assert moscow.supporting and all("Moscow" in s.text for s in moscow.supporting)
-    assert all(consistency_problems(seed_story.sl.brief(story.id)) == [] for story in seed_story.sl.stories())
+    assert all(consistency_problems(seed_story.sl.brief(story.id)) == [] for story in seed_story.sl.reader.list_stories())

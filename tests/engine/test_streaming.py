@@ -30,7 +30,7 @@ def ecb_articles() -> list[Article]:
 
 
 def _groups(sl: Storyline) -> list[list[str]]:
-    return sorted(sorted(s.article_ids) for s in sl.stories())
+    return sorted(sorted(s.article_ids) for s in sl.reader.list_stories())
 
 
 def test_stories_grow_while_later_batches_enrich_and_equal_one_relate(tmp_path: Path, ecb_articles: list[Article], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -45,7 +45,7 @@ def test_stories_grow_while_later_batches_enrich_and_equal_one_relate(tmp_path: 
     with Storyline(tmp_path / "stream.db", settings) as sl:
 
         def progress(n: int) -> None:
-            grouped = sum(len(s.article_ids) for s in sl.stories())
+            grouped = sum(len(s.article_ids) for s in sl.reader.list_stories())
             seen_at_progress.append((n, grouped))
 
         report = sl.ingest_articles(iter(ecb_articles), progress=progress)

@@ -17,7 +17,7 @@ def seed_records(seeds_db: Path) -> dict[str, EnrichedArticle]:
     """Enriched seed articles keyed by seed prefix ("000" ... "004"), as the store holds them."""
     with Storyline(seeds_db) as sl:
         by_source = {}
-        for article in sl.articles():
+        for article in sl.reader.iter_articles():
             prefix = Path((article.source or "").split(":", 1)[-1]).name[:3]
             by_source[prefix] = sl.enriched(article.id)
     assert len(by_source) == 5, sorted(by_source)
@@ -33,5 +33,5 @@ def dated_003(tmp_path_factory: pytest.TempPathFactory) -> EnrichedArticle:
     with Storyline(path.parent / "dated.db") as sl:
         report = sl.ingest([str(path)])
         assert report.failed == 0, report.errors
-        (article,) = list(sl.articles())
+        (article,) = list(sl.reader.iter_articles())
         return sl.enriched(article.id)

@@ -20,7 +20,7 @@ def _seed_article(prefix: str) -> Article:
 
 
 def test_no_seed_furniture_remains_in_the_stored_text(seeds_storyline):
-    articles = list(seeds_storyline.articles())
+    articles = list(seeds_storyline.reader.iter_articles())
     assert len(articles) == 5
     for article in articles:
         for furniture in SEED_FURNITURE:
@@ -32,13 +32,13 @@ def test_no_seed_furniture_remains_in_the_stored_text(seeds_storyline):
 
 
 def test_trailing_timestamp_becomes_003s_published_date(seeds_storyline):
-    (article,) = [a for a in seeds_storyline.articles() if a.title and a.title.startswith("Rubio Describes")]
+    (article,) = [a for a in seeds_storyline.reader.iter_articles() if a.title and a.title.startswith("Rubio Describes")]
     assert article.published == datetime(2025, 12, 1, 8, 55, 24, tzinfo=timezone.utc)
     assert article.text.endswith("may begin to reveal itself.")
 
 
 def test_outlet_tag_names_the_outlet(seeds_storyline):
-    (article,) = [a for a in seeds_storyline.articles() if a.title and a.title.startswith("Rubio: Ukraine Peace Talks")]
+    (article,) = [a for a in seeds_storyline.reader.iter_articles() if a.title and a.title.startswith("Rubio: Ukraine Peace Talks")]
     assert article.outlet == "Matzav.com"
 
 
@@ -147,7 +147,7 @@ def test_reingesting_after_a_line_is_learnt_changes_nothing(tmp_path):
     with Storyline(tmp_path / "s.db") as sl:
         assert len(sl.ingest([first]).ingested) == 1
         sl.ingest([write("rest.jsonl", bodies[1:])])
-        learnt = [a for a in sl.articles() if any(r.text.strip() == footer for r in a.removed)]
+        learnt = [a for a in sl.reader.iter_articles() if any(r.text.strip() == footer for r in a.removed)]
         assert learnt, "the repeated line should have been learnt as furniture"
         again = sl.ingest([first])
         assert again.ingested == [] and len(again.duplicates) == 1

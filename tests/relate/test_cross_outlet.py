@@ -51,7 +51,7 @@ def allsides_store(tmp_path_factory: pytest.TempPathFactory):
     with Storyline(folder / "allsides.db") as sl:
         report = sl.ingest([str(source)])
         assert report.failed == 0, report.errors
-        story_of = {a.metadata["event"] + ":" + (a.outlet or ""): sl.store.story_of(a.id) for a in sl.articles()}
+        story_of = {a.metadata["event"] + ":" + (a.outlet or ""): sl.store.story_of(a.id) for a in sl.reader.iter_articles()}
     return story_of
 
 

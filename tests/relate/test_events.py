@@ -9,9 +9,9 @@ from tests.conftest import seed_path
 
 def test_story_records_keep_each_article_event_with_spans_that_verify(seeds_storyline):
     sl = seeds_storyline
-    articles = {a.id: a for a in sl.articles()}
+    articles = {a.id: a for a in sl.reader.iter_articles()}
     seed_of = {a.id: p for p in ("000", "001", "002", "003", "004") for a in articles.values() if a.text[:60] in seed_path(p).read_text(encoding="utf-8")}
-    events = {a: e for story in sl.stories() for a, e in story.article_events.items()}
+    events = {a: e for story in sl.reader.list_stories() for a, e in story.article_events.items()}
     assert set(events) == set(articles)
     places = {seed_of[a]: e["place"] for a, e in events.items()}
     assert places == {"000": None, "001": "Florida", "002": "Geneva", "003": "Florida", "004": "Florida"}

@@ -24,7 +24,7 @@ from tests.conftest import SHARED_DATA, seed_path
 
 def _id(sl, prefix: str) -> str:
     text = seed_path(prefix).read_text(encoding="utf-8")
-    for article in sl.articles():
+    for article in sl.reader.iter_articles():
         if article.text[:60] in text:
             return article.id
     raise AssertionError(prefix)
@@ -91,10 +91,10 @@ def test_near_duplicates_survive_reopening(seeds_storyline, tmp_path):
 
 def test_story_ids_are_stable_when_articles_arrive_later(seeds_storyline):
     sl = seeds_storyline
-    before = {s.id: set(s.article_ids) for s in sl.stories()}
+    before = {s.id: set(s.article_ids) for s in sl.reader.list_stories()}
     original = sl.article(_id(sl, "001"))
     sl.ingest_articles([Article(id="late001", text=original.text + "\nUpdated with more reporting.", title=original.title)])
-    after = {s.id: set(s.article_ids) for s in sl.stories()}
+    after = {s.id: set(s.article_ids) for s in sl.reader.list_stories()}
     for story_id, members in before.items():
         assert members <= after[story_id]
 
@@ -277,8 +277,8 @@ def test_two_look_alike_arrests_end_in_two_linked_stories(tmp_path):
     with Storyline(tmp_path / "arrests.db") as sl:
         sl.ingest_articles([Article(id=r["doc_id"], text=r["text"], source="ecbplus") for r in interleaved])
         gold = {r["text"][:60]: r["event_cluster"] for r in rows}
-        event_of = {a.id: gold[a.text[:60]] for a in sl.articles()}
-        stories = [s for s in sl.stories() if s.article_ids]
+        event_of = {a.id: gold[a.text[:60]] for a in sl.reader.iter_articles()}
+        stories = [s for s in sl.reader.list_stories() if s.article_ids]
         indexed = dict(sl.store.db.execute("SELECT article_id, story_id FROM relate_articles"))
     assert sorted(a for s in stories for a in s.article_ids) == sorted(event_of)  # each article in one story
     assert all(indexed[a] == s.id for s in stories for a in s.article_ids)

@@ -32,13 +32,13 @@ def test_six_later_reports_of_a_look_alike_event_never_take_a_published_id(tmp_p
     rahman, thompson = _ecbplus(7, "ecb", 3), _ecbplus(7, "ecbplus", 6)
     with Storyline(tmp_path / "boxing.db") as sl:
         sl.ingest_articles(rahman)
-        [published] = sl.stories()
+        [published] = sl.reader.list_stories()
         assert set(published.article_ids) == {a.id for a in rahman}
         sl.ingest_articles(thompson)
         story = sl.story(published.id)
         assert story.id == published.id
         assert set(story.article_ids) == {a.id for a in rahman}
-        others = [s for s in sl.stories() if s.id != published.id]
+        others = [s for s in sl.reader.list_stories() if s.id != published.id]
         assert {a for s in others for a in s.article_ids} == {a.id for a in thompson}
 
 
@@ -53,13 +53,13 @@ def test_a_merge_keeps_the_older_id_and_the_merged_away_id_still_resolves(tmp_pa
     published: dict[str, set[str]] = {}
     with Storyline(db) as sl:
         sl.ingest_articles(first)
-        [oldest] = [s.id for s in sl.stories()]
+        [oldest] = [s.id for s in sl.reader.list_stories()]
         for article in later:
             sl.ingest_articles([article])
-            for story in sl.stories():
+            for story in sl.reader.list_stories():
                 published.setdefault(story.id, set(story.article_ids))
         assert sl.story(oldest).id == oldest and {a.id for a in first} <= set(sl.story(oldest).article_ids)
-        merged_away = [sid for sid in published if sid not in {s.id for s in sl.stories()}]
+        merged_away = [sid for sid in published if sid not in {s.id for s in sl.reader.list_stories()}]
         assert merged_away, "no published id was merged away: the case no longer exercises a merge"
         for sid in merged_away:
             target = sl.story(sid)
@@ -86,12 +86,12 @@ def test_a_regroup_keeps_ids_and_creation_times_for_the_same_partition(tmp_path)
     with Storyline(tmp_path / "boxing.db") as sl:
         sl.ingest_articles(rahman)
         sl.ingest_articles(thompson)
-        before = {s.id: set(s.article_ids) for s in sl.stories()}
+        before = {s.id: set(s.article_ids) for s in sl.reader.list_stories()}
         assert sorted(map(len, before.values())) == [3, 6]
         times = {sid: sl.store.story_times(sid)[0] for sid in before}
         known = dict(sl.store.db.execute("SELECT story_id, json_extract(profile, '$.merged_into') FROM relate_stories"))
         sl.regroup()
-        assert {s.id: set(s.article_ids) for s in sl.stories()} == before
+        assert {s.id: set(s.article_ids) for s in sl.reader.list_stories()} == before
         assert {sid: sl.store.story_times(sid)[0] for sid in before} == times
         for sid, merged_into in known.items():
             assert sl.story(sid).id in before
@@ -104,7 +104,7 @@ def test_the_seeds_keep_their_id_after_six_reports_of_talks_in_geneva_a_week_ear
     story id still holds the five seeds. (Today's pair model keeps the summit apart from the
     seeds; this guards the id once a model brings Geneva talks closer.)"""
     sl = seeds_storyline
-    [seeds] = sl.stories()
+    [seeds] = sl.reader.list_stories()
     rows = [json.loads(line) for line in (SHARED_DATA / "allsides" / "allsides.dev.jsonl").open(encoding="utf-8")]
     wanted = ("Biden, Putin say progress made in Geneva", "Biden snaps at reporter over Putin question")
     events = [r for r in rows if any(a["title"].startswith(wanted) for a in r["articles"])]

@@ -17,15 +17,15 @@ from tests.conftest import SHARED_DATA, seed_path
 
 
 def _seed_ids(sl) -> dict[str, str]:
-    return {p: a.id for p in ("000", "001", "002", "003", "004") for a in sl.articles() if a.text[:60] in seed_path(p).read_text(encoding="utf-8")}
+    return {p: a.id for p in ("000", "001", "002", "003", "004") for a in sl.reader.iter_articles() if a.text[:60] in seed_path(p).read_text(encoding="utf-8")}
 
 
 def test_the_seeds_story_is_not_titled_after_the_article_nothing_corroborates(seeds_storyline):
     sl = seeds_storyline
     ids = _seed_ids(sl)
-    [story] = sl.stories()
-    records = list(sl.enriched_articles(story.article_ids))
-    support = corroboration(records, [(r.article_id, r.other_id) for r in sl.relations(story.article_ids)])
+    [story] = sl.reader.list_stories()
+    records = list(sl.reader.iter_enriched(story.article_ids))
+    support = corroboration(records, [(r.article_id, r.other_id) for r in sl.reader.relations_for(story.article_ids)])
     # 000 (the one calling Rubio "U.S. Senator") states nothing another source states.
     assert support[ids["000"]] == 0 and all(support[ids[p]] > 0 for p in ("001", "002", "003", "004"))
     assert story.title != sl.article(ids["000"]).title
@@ -47,8 +47,8 @@ def test_stories_without_headlines_get_a_cited_title_from_a_lead_everywhere_titl
     db = tmp_path / "arrests.db"
     assert runner.invoke(cli, ["--db", str(db), "ingest", str(source)]).exit_code == 0
     with Storyline(db) as sl:
-        stories = sl.stories()
-        assert stories and all(a.title is None for a in sl.articles())
+        stories = sl.reader.list_stories()
+        assert stories and all(a.title is None for a in sl.reader.iter_articles())
         for story in stories:
             assert story.title and story.title_span is not None, story
             span = story.title_span
@@ -69,7 +69,7 @@ def test_stories_without_headlines_get_a_cited_title_from_a_lead_everywhere_titl
 def test_a_lead_title_skips_a_dateline_and_stops_at_a_clause(seeds_storyline):
     """Seed 002 has no headline line: its lead title is a clause of its first sentence."""
     sl = seeds_storyline
-    record = next(sl.enriched_articles([_seed_ids(sl)["002"]]))
+    record = next(sl.reader.iter_enriched([_seed_ids(sl)["002"]]))
     span = lead_title(record)
     assert span is not None and record.article.text[span.start : span.end] == span.text
     assert 3 <= len(span.text.split()) <= 16 and not span.text.endswith((" of", " the", ",", "."))

@@ -39,7 +39,7 @@ def test_an_unexpected_failure_is_a_500_with_the_headers_and_a_busy_store_a_503(
     app = create_app(web_db)
     sl = app.state.pages.sl
     with TestClient(app, raise_server_exceptions=False) as client:
-        monkeypatch.setattr(sl, "outlets", lambda: 1 / 0)
+        monkeypatch.setattr(sl.reader, "outlets", lambda: 1 / 0)
         for path in ("/", "/api/stories"):
             response = client.get(path)
             assert response.status_code == 500 and "ZeroDivisionError" not in response.text
@@ -49,7 +49,7 @@ def test_an_unexpected_failure_is_a_500_with_the_headers_and_a_busy_store_a_503(
         def locked() -> None:
             raise sqlite3.OperationalError("database is locked")
 
-        monkeypatch.setattr(sl, "outlets", locked)
+        monkeypatch.setattr(sl.reader, "outlets", locked)
         response = client.get("/")
         assert response.status_code == 503 and response.headers["Retry-After"] and "try again" in response.text
         assert_secure(response)
@@ -92,8 +92,8 @@ def alerts_db(web_db: Path, tmp_path: Path) -> Path:
     shutil.copy(web_db, db)
     with Storyline(db) as sl:
         watch = sl.add_to_watchlist("Rubio")
-        story = sl.stories()[0].id
-        sl.record_alerts([(f"key{i}", watch["id"], "quote", story, None, {"watch": "Rubio", "title": "Talks", "speaker": "Marco Rubio", "text": f"quote {i}"}) for i in range(3)])
+        story = sl.reader.list_stories()[0].id
+        sl.watch_book.record_alerts([(f"key{i}", watch["id"], "quote", story, None, {"watch": "Rubio", "title": "Talks", "speaker": "Marco Rubio", "text": f"quote {i}"}) for i in range(3)])
     return db
 
 
@@ -127,7 +127,7 @@ def test_atom_links_come_from_the_base_url_not_the_host_header(web_db: Path) -> 
 
 def test_markdown_links_only_http_urls(app, client: TestClient, hostile_article_id: str) -> None:
     sl = app.state.pages.sl
-    story_id = sl.story_of(hostile_article_id)
+    story_id = sl.reader.story_of(hostile_article_id)
     markdown = brief_to_markdown(sl.brief(story_id))
     assert sl.article(hostile_article_id).url.startswith("javascript:")
     assert "<javascript" not in markdown and "](javascript" not in markdown

@@ -26,7 +26,7 @@ def test_a_full_disk_is_one_line_and_keeps_what_was_stored(seeds_db: Path, tmp_p
     shutil.copy(seeds_db, db)
     corpus = str(polnear_jsonl(tmp_path / "polnear.jsonl", 40))  # real articles, more than the pages left hold
     with Storyline(db, FAST) as sl:
-        before = sl.article_count()
+        before = sl.reader.count_articles()
         sl.store.db.execute("VACUUM")  # no free pages left: the next rows need new ones
         pages = sl.store.db.execute("PRAGMA page_count").fetchone()[0]
         sl.store.db.execute(f"PRAGMA max_page_count = {pages + 8}")
@@ -38,7 +38,7 @@ def test_a_full_disk_is_one_line_and_keeps_what_was_stored(seeds_db: Path, tmp_p
         assert sl.store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         # Once there is room, the same command stores the rest: every article once, none lost.
         sl.ingest([corpus])
-        assert sl.article_count() == before + 40
+        assert sl.reader.count_articles() == before + 40
 
 
 def test_a_write_lock_held_past_the_timeout_is_waited_for_then_one_line(tmp_path: Path) -> None:
@@ -88,7 +88,7 @@ def test_a_read_only_store_is_browsed_not_refused(seeds_db: Path, tmp_path: Path
     new = str(polnear_jsonl(tmp_path / "new.jsonl", 1))
     with Storyline(db) as sl:
         assert sl.store.read_only
-        story = sl.stories()[0]
+        story = sl.reader.list_stories()[0]
         assert sl.brief(story.id).story_id == story.id  # built, not cached: nothing is written
         with pytest.raises(StoreReadOnly) as caught:
             sl.ingest([new])
@@ -108,6 +108,6 @@ def test_a_store_in_a_read_only_folder_is_browsed(seeds_db: Path, tmp_path: Path
     folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
     try:
         with Storyline(folder / "s.db") as sl:
-            assert sl.store.read_only and len(sl.stories()) >= 1
+            assert sl.store.read_only and len(sl.reader.list_stories()) >= 1
     finally:
         folder.chmod(stat.S_IRWXU)

@@ -54,7 +54,7 @@ def test_a_correction_at_the_same_url_in_one_run_is_a_new_version(tmp_path: Path
         assert "Secretary of State Marco Rubio" in sl.article(article_id).text  # the brief reads the latest version
         history = [v["article"]["text"] for v in sl.article_history(article_id)]
         assert ["Senator Marco Rubio" in text for text in history] == [True, False]
-        assert sl.article_count() == 1
+        assert sl.reader.count_articles() == 1
 
 
 def test_a_correction_at_the_same_url_in_a_later_run_is_a_new_version(tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ def test_a_correction_at_the_same_url_in_a_later_run_is_a_new_version(tmp_path: 
         assert second.updated == first.ingested and second.ingested == []
         again = sl.ingest([_jsonl(tmp_path / "c.jsonl", [{"id": "c", "url": URL, "title": title, "text": body}])])
         assert again.updated == [] and len(again.duplicates) == 1  # an earlier text is not a newer version
-        assert sl.article_count() == 1
+        assert sl.reader.count_articles() == 1
         assert len(sl.article_history(first.ingested[0])) == 2
 
 
@@ -82,7 +82,7 @@ def test_another_story_at_a_reused_url_is_a_second_article(tmp_path: Path) -> No
         assert (len(report.ingested), report.updated, report.duplicates) == (3, [], [])
     with Storyline(tmp_path / "runs.db", FAST) as sl:
         counts = [len(sl.ingest([_jsonl(tmp_path / f"{r['id']}.jsonl", [r])]).ingested) for r in records]
-        assert counts == [1, 1, 1] and sl.article_count() == 3
+        assert counts == [1, 1, 1] and sl.reader.count_articles() == 3
 
 
 def test_skip_keeps_only_the_first_text(tmp_path: Path) -> None:
@@ -106,14 +106,14 @@ def test_an_edited_watched_file_is_a_new_version_of_its_article(tmp_path: Path) 
             assert len(first.new) == 2
             article_id = sl.store.find_by_origin(None, file=str(watched.resolve()))
             assert article_id in first.new
-            story = sl.story_of(article_id)
+            story = sl.reader.story_of(article_id)
             watched.write_text(_corrected(watched.read_text(encoding="utf-8")), encoding="utf-8")
             second = watcher.cycle()
         finally:
             watcher.close()
         assert (second.new, second.updated) == ([], [article_id])
-        assert sl.article_count() == 2 and sl.story_of(article_id) == story
+        assert sl.reader.count_articles() == 2 and sl.reader.story_of(article_id) == story
         assert "Secretary of State Marco Rubio" in sl.article(article_id).text
-        relations = sl.relations([article_id])
+        relations = sl.reader.relations_for([article_id])
         assert all(r.article_id != r.other_id for r in relations)
         assert len(sl.article_history(article_id)) == 2

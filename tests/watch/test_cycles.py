@@ -38,7 +38,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         watcher = Watcher(sl, [tpm, seeds], every=0, delay=0, webhook=srv.url("/hook"), sleep=lambda _: None)
 
         found["cycle1"] = watcher.cycle()
-        found["story_ids_1"] = {story.id for story in sl.stories()}
+        found["story_ids_1"] = {story.id for story in sl.reader.list_stories()}
         found["seed_story"] = sl.store.story_of(sl.store.find_by_origin("https://news.example/seeds/000"))
         found["articles_1"] = sl.store.count_articles()
         found["bodies_1"] = dict(srv.bodies)
@@ -72,10 +72,10 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         found["history"] = sl.article_history(found["updated_id"])
         found["article"] = sl.article(found["updated_id"])
         found["brief_after"] = sl.brief(found["seed_story"])
-        found["articles_by_id"] = {a.id: a for a in sl.articles()}
+        found["articles_by_id"] = {a.id: a for a in sl.reader.iter_articles()}
         found["articles_3"] = sl.store.count_articles()
         found["seed_story_after"] = sl.store.story_of(sl.store.find_by_origin("https://news.example/seeds/004"))
-        found["search"] = sl.store.search_articles("reconvene Florida")[1]
+        found["search"] = sl.reader.search_articles("reconvene Florida")[1]
         watcher.close()
     return found
 
@@ -108,7 +108,7 @@ def test_a_changed_article_becomes_a_new_version_not_a_second_article(scenario: 
     assert [v["version"] for v in history] == [1, 2]
     assert UPDATE not in history[0]["article"]["text"] and UPDATE in history[1]["article"]["text"]
     assert UPDATE in scenario["article"].text
-    assert [row["article_id"] for row in scenario["search"]] == [scenario["updated_id"]]
+    assert [row.article_id for row in scenario["search"]] == [scenario["updated_id"]]
 
 
 def test_the_story_keeps_its_id_as_it_grows_and_its_brief_updates(scenario: dict[str, Any]) -> None:

@@ -32,7 +32,7 @@ def test_migration_gives_stories_made_before_it_their_change_times(seeds_db: Pat
     db.close()
     with Storyline(old) as sl:
         total, changes = sl.story_changes(None)
-        assert total == len(sl.stories()) == 1
+        assert total == len(sl.reader.list_stories()) == 1
         assert changes[0]["updated_at"][:19] == ingested[:19]
 
 
@@ -55,7 +55,7 @@ def test_serve_watch_keeps_the_site_live(tmp_path: Path) -> None:
 
 def test_a_merged_story_id_resolves_to_the_story_it_joined(seeds_storyline: Storyline) -> None:
     sl = seeds_storyline
-    live = sl.stories()[0].id
+    live = sl.reader.list_stories()[0].id
     with sl.store.transaction():
         # What the relate stage leaves when it merges story "sgone" into the live one.
         sl.store.save_story_profile("sgone0000000", {"id": "sgone0000000", "merged_into": live})

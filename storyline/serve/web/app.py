@@ -37,7 +37,7 @@ from storyline.models import Brief
 from storyline.serve.render import outlet_column, outlet_summary
 from storyline.serve.web import views
 from storyline.settings import Settings
-from storyline.access import SNIPPET_END, SNIPPET_START
+from storyline.reader import SNIPPET_END, SNIPPET_START
 
 STATIC = Path(__file__).parent / "static"
 CONTENT_SECURITY_POLICY = (
@@ -145,7 +145,7 @@ class Pages:
     def moved(self, request: Request, story_id: str, base: str) -> Response | None:
         """A permanent redirect when ``story_id`` was merged into another story (it is now an alias
         of that story's id), so bookmarks and feed links to an old id keep working."""
-        current: str | None = self.call(lambda sl: sl.story_alias(story_id))
+        current: str | None = self.call(lambda sl: sl.reader.story_alias_target(story_id))
         if current is None:
             return None
         query = f"?{request.url.query}" if request.url.query else ""

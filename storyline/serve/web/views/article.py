@@ -61,12 +61,12 @@ def article_page(sl: Storyline, article_id: str, *, hl: str | None = None) -> Ar
         EntityItem(name=name, label=label, url=entity_url(name), mentions=len(ms), roles=sorted({m.role for m in ms if m.role}))
         for (name, label), ms in sorted(mentions.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     ]
-    story_id = sl.story_of(article.id)
+    story_id = sl.reader.story_of(article.id)
     relations: list[RelationView] = []
-    related = sl.relations([article.id])
+    related = sl.reader.relations_for([article.id])
     if related:
         ids = list(dict.fromkeys([article.id, *(r.article_id for r in related), *(r.other_id for r in related)]))
-        relations = relation_views(related, Numbering(list(sl.articles(ids))))
+        relations = relation_views(related, Numbering(list(sl.reader.iter_articles(ids))))
     return ArticleContext(
         article=article,
         story_id=story_id,
@@ -135,7 +135,7 @@ def segment(text: str, layers: dict[str, list[tuple[int, int, Any]]]) -> list[tu
 
 
 def article_list(sl: Storyline, *, limit: int = 50, offset: int = 0) -> ArticleListContext:
-    total, rows = sl.article_listing(limit=limit, offset=offset)
+    total, rows = sl.reader.article_rows(limit=limit, offset=offset)
     return ArticleListContext(
         articles=[ArticleRow(**asdict(row), page_url=article_url(row.id)) for row in rows],
         total=total,
@@ -148,5 +148,5 @@ def article_list(sl: Storyline, *, limit: int = 50, offset: int = 0) -> ArticleL
 def article_detail(sl: Storyline, article_id: str) -> ArticleDetail:
     record = _record(sl, article_id)
     record.embedding = None  # large, and of no use to a reader
-    return ArticleDetail(enriched=record, story_id=sl.story_of(record.article.id), relations=sl.relations([record.article.id]))
+    return ArticleDetail(enriched=record, story_id=sl.reader.story_of(record.article.id), relations=sl.reader.relations_for([record.article.id]))
 

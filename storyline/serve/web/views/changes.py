@@ -38,7 +38,7 @@ def stories_atom(sl: Storyline, base_url: str, *, since: datetime | None = None,
     feed.updated(max((_when(c["updated_at"]) for c in changes), default=datetime.now(UTC)))
     for change in reversed(changes):  # feedgen prepends: the newest ends up first
         story = change["story"]
-        outlets = outlet_summary([a.outlet for a in sl.articles(story.article_ids)])
+        outlets = outlet_summary([a.outlet for a in sl.reader.iter_articles(story.article_ids)])
         entry = feed.add_entry()
         entry.id(f"{base_url}/stories/{story.id}")
         entry.title(story.title or "(untitled story)")
@@ -52,8 +52,8 @@ def stories_atom(sl: Storyline, base_url: str, *, since: datetime | None = None,
 
 def alerts_page(sl: Storyline, *, unseen: bool) -> AlertsContext:
     """``unseen``: the alerts not acknowledged yet; else the latest 100. Reading marks nothing."""
-    alerts = sl.alerts() if unseen else sl.recent_alerts(100)
-    return AlertsContext(alerts=alerts, watchlist=sl.watchlist())
+    alerts = sl.alerts() if unseen else sl.reader.recent_alerts(100)
+    return AlertsContext(alerts=alerts, watchlist=sl.reader.watchlist())
 
 
 @dataclass

@@ -19,31 +19,31 @@ def resolve_entity(sl: Storyline, name: str) -> str:
     """The stored name that ``name`` stands for: itself, itself without a brief's type suffix, or
     the entity whose listed variant it is ("Rubio" -> "Marco Rubio"). NotFound when none."""
     name = " ".join(name.split())
-    if sl.entity_occurrences(name):
+    if sl.reader.entity_articles(name):
         return name
     bare = TYPE_SUFFIX.match(name)
-    if bare and sl.entity_occurrences(bare.group(1)):
+    if bare and sl.reader.entity_articles(bare.group(1)):
         return bare.group(1)
     folded = name.casefold()
-    _, hits = sl.search_entities(name, limit=20) if name else (0, [])
+    _, hits = sl.reader.search_entities(name, limit=20) if name else (0, [])
     for hit in hits:
         for story_id in _stories_of(sl, hit.name):
             for ent in sl.brief(story_id).entities:
                 if folded in {v.casefold() for v in (ent.name, *ent.variants)}:
                     stored = TYPE_SUFFIX.match(ent.name)
                     for candidate in (ent.name, stored.group(1) if stored else None, *ent.variants):
-                        if candidate and sl.entity_occurrences(candidate):
+                        if candidate and sl.reader.entity_articles(candidate):
                             return candidate
     raise NotFound(f"no entity {name!r}")
 
 
 def _stories_of(sl: Storyline, name: str) -> list[str]:
-    return list(dict.fromkeys(s for s in (sl.story_of(r.article_id) for r in sl.entity_occurrences(name)) if s))
+    return list(dict.fromkeys(s for s in (sl.reader.story_of(r.article_id) for r in sl.reader.entity_articles(name)) if s))
 
 
 def entity_page(sl: Storyline, name: str) -> EntityContext:
     name = resolve_entity(sl, name)
-    rows = sl.entity_occurrences(name)
+    rows = sl.reader.entity_articles(name)
     # The briefs know which spellings are one entity (Andriy/Andrii Yermak): gather them all.
     names = {name}
     briefs: list[Brief] = [sl.brief(story_id) for story_id in _stories_of(sl, name)]
@@ -55,9 +55,9 @@ def entity_page(sl: Storyline, name: str) -> EntityContext:
                 spellings.add(bare.group(1))
             if name in spellings:
                 names.update(spellings)
-    rows = [r for n in sorted(names - {name}) for r in sl.entity_occurrences(n)] + rows
+    rows = [r for n in sorted(names - {name}) for r in sl.reader.entity_articles(n)] + rows
     ids = list(dict.fromkeys(r.article_id for r in rows))
-    records = list(sl.enriched_articles(ids))
+    records = list(sl.reader.iter_enriched(ids))
     # Number the articles as their story pages do: each story's articles in its brief's order.
     refs: dict[str, ArticleRef] = {}
     for brief in briefs:
@@ -82,7 +82,7 @@ def entity_page(sl: Storyline, name: str) -> EntityContext:
                 line = quotes.setdefault(q.span.text, QuoteLine(text=q.span.text, variation="exact", independent_sources=0, cites=[]))
                 line.cites.append(numbering.cite(q.span))
                 line.independent_sources = len({c.article_id for c in line.cites})
-    story_ids = list(dict.fromkeys(s for s in (sl.story_of(aid) for aid in ids) if s))
+    story_ids = list(dict.fromkeys(s for s in (sl.reader.story_of(aid) for aid in ids) if s))
     stories = []
     for sid in story_ids:
         story = sl.story(sid)
@@ -91,7 +91,7 @@ def entity_page(sl: Storyline, name: str) -> EntityContext:
                 id=story.id,
                 title=story.title,
                 size=len(story.article_ids),
-                outlets=sorted({a.outlet for a in sl.articles(story.article_ids) if a.outlet}),
+                outlets=sorted({a.outlet for a in sl.reader.iter_articles(story.article_ids) if a.outlet}),
                 first_seen=iso(story.first_seen),
                 last_seen=iso(story.last_seen),
                 url=story_url(story.id),

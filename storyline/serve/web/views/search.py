@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from storyline.access import ArticleHit, EntityHit, QuoteHit
+from storyline.reader import ArticleHit, EntityHit, QuoteHit
 from storyline.api import Storyline
 from storyline.errors import InvalidParameter
 from storyline.models import Span
@@ -24,7 +24,7 @@ def search_page(sl: Storyline, q: str, *, kind: str = "all", limit: int = 10, of
     sections = []
     next_url = prev_url = None
     for k in kinds:
-        total, rows = getattr(sl, f"search_{k}")(q, limit=limit, offset=offset if kind != "all" else 0)
+        total, rows = getattr(sl.reader, f"search_{k}")(q, limit=limit, offset=offset if kind != "all" else 0)
         hits = [_hit(row) for row in rows]
         more = f"{base}?{urlencode({'q': q, 'kind': k})}" if kind == "all" and total > len(rows) else None
         sections.append(SearchSection(kind=k, total=total, hits=hits, more_url=more))

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from storyline.access import STORY_SORTS, iso_utc
+from storyline.access import STORY_SORTS
+from storyline.dates import iso_utc
 from storyline.api import Storyline
 from storyline.models import Brief
 from storyline.serve.web.views.links import source_name, story_url
@@ -39,7 +40,7 @@ def story_list(
         for key in STORY_SORTS
     }
     return StoryListContext(
-        stories=[_with_brief(StoryRow(**asdict(row), url=story_url(row.id)), sl.last_brief(row.id)) for row in rows],
+        stories=[_with_brief(StoryRow(**asdict(row), url=story_url(row.id)), sl.reader.last_brief(row.id)) for row in rows],
         total=total,
         q=q,
         outlet=outlet,
@@ -49,7 +50,7 @@ def story_list(
         offset=offset,
         next_url=url(offset=offset + limit) if offset + limit < total else None,
         prev_url=url(offset=max(0, offset - limit) or None) if offset > 0 else None,
-        outlets=[name for name, _ in sl.outlets()],
+        outlets=[name for name, _ in sl.reader.outlets()],
         sort_urls=sort_urls,
         max_size=max((row.size for row in rows), default=1),
     )

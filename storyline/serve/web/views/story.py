@@ -46,7 +46,7 @@ def story_page(sl: Storyline, story_id: str) -> StoryContext:
         for s in brief.summary
     ]
 
-    groups = brief.quote_groups or _quote_groups_from_articles(list(sl.enriched_articles([a.id for a in brief.articles])))
+    groups = brief.quote_groups or _quote_groups_from_articles(list(sl.reader.iter_enriched([a.id for a in brief.articles])))
     event_of = {aid: e.label for e in brief.events for aid in e.article_ids}
     speakers = _speakers(groups, numbering, event_of)
     matrix_columns, matrix_of, matrix_rows, single_rows = _claims_matrix(brief, numbering)
