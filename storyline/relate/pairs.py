@@ -278,11 +278,10 @@ class TreePairModel:
             x = rows[picked, self.feature[node]]
             go_left = np.where(np.isnan(x), self.missing_left[node], x <= self.threshold[node])
             node = np.where(go_left, self.left[node], self.right[node])
-        # Summed tree by tree in order, as scikit-learn adds them, so the two agree to the last bits.
-        total = np.full(len(rows), self.baseline, dtype=np.float64)
-        for t in range(node.shape[1]):
-            total += self.value[node[:, t]]
-        return total
+        # One sum over the trees (numpy's pairwise order, not scikit-learn's tree by tree: the two
+        # differ in the last bits only, ``tests/relate`` holds them to 1e-9); a Python loop over
+        # 200 trees made a 96-article regroup's matrix cost 67 ms.
+        return self.baseline + self.value[node].sum(axis=1)
 
     def logit(self, features: Sequence[float]) -> float:
         """The log-odds that the pair reports one event."""
