@@ -214,9 +214,14 @@ def quality(settings: Settings = DEFAULT_SETTINGS) -> dict[str, Any]:
 
 def _pair_model() -> dict[str, Any]:
     """The learnt same-event model the clusterer uses (``storyline/relate/story_model.json``)."""
-    from storyline.relate.pairs import PairModel
+    from storyline.relate.pairs import TreePairModel, default_model
 
-    return PairModel.default().as_json()
+    model = default_model()
+    if isinstance(model, TreePairModel):
+        # The trees themselves are in story_model.json; the results name the model and what carries it.
+        data = model.as_json()
+        return {"kind": data["kind"], "trees": len(data["trees"]), "depth": model.depth, "trained_on": model.trained_on, "permutation_importance": data.get("permutation_importance")}
+    return model.as_json()
 
 
 def main(argv: list[str]) -> None:

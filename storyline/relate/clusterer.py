@@ -32,7 +32,7 @@ from storyline.relate.events import lede_places, to_story
 from storyline.relate.evidence import Evidence
 from storyline.relate.idf import DocFreq, idf_prior
 from storyline.relate.index import ArticleIndex
-from storyline.relate.pairs import PairModel
+from storyline.relate.pairs import SameEventModel, default_model
 from storyline.relate.profile import Profiles, StoryProfile, story_id_for
 from storyline.relate.regroup import Regrouper
 from storyline.relate.scoring import PairScorer, WeighedCache
@@ -74,7 +74,7 @@ class StoryClusterer:
         settings: Settings,
         *,
         neighbours: int = 32,
-        model: PairModel | None = None,
+        model: SameEventModel | None = None,
         prior: DocFreq | None | bool = True,
     ) -> None:
         self.state = state
@@ -89,7 +89,7 @@ class StoryClusterer:
         self.df = DocFreq(docfreq["n"], docfreq["df"], background) if docfreq else DocFreq(prior=background)
         self.index = ArticleIndex(ids, story_ids, vectors)
         self.profiles = Profiles(state)
-        self.scorer = PairScorer(model or PairModel.default(), self.df, settings.story_contrast_neighbours)
+        self.scorer = PairScorer(model or default_model(), self.df, settings.story_contrast_neighbours)
         self.regrouper = Regrouper(
             state, self.profiles, self.index, self.scorer,
             threshold=settings.story_regroup_threshold, contrast=settings.story_contrast, window=self.window,

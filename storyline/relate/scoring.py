@@ -12,7 +12,7 @@ import numpy as np
 
 from storyline.relate.evidence import Evidence, Weighed, weigh
 from storyline.relate.idf import DocFreq
-from storyline.relate.pairs import PairModel, feature_matrix, pair_features, sigmoid
+from storyline.relate.pairs import SameEventModel, feature_matrix, pair_features, sigmoid
 from storyline.relate.profile import StoryProfile
 
 __all__ = ["PairScorer", "WeighedCache"]
@@ -22,9 +22,9 @@ WeighedCache = dict[str, Weighed]
 
 
 class PairScorer:
-    """Scores pairs of articles with a `PairModel` under the current document frequencies."""
+    """Scores pairs of articles with a pair model (`SameEventModel`) under the current document frequencies."""
 
-    def __init__(self, model: PairModel, df: DocFreq, contrast_neighbours: int) -> None:
+    def __init__(self, model: SameEventModel, df: DocFreq, contrast_neighbours: int) -> None:
         self.model = model
         self.df = df
         self.contrast_neighbours = contrast_neighbours

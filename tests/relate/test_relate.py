@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
-import pytest
 
 from storyline.cli import cli
 from storyline.models import Article, EnrichedArticle, Span
@@ -146,11 +146,11 @@ def test_clusterer_state_round_trips():
 def test_pair_model_prefers_the_same_meeting(seeds_storyline):
     from storyline.relate.evidence import weigh
     from storyline.relate.idf import DocFreq
-    from storyline.relate.pairs import FEATURES, PairModel
+    from storyline.relate.pairs import default_model
 
     sl = seeds_storyline
-    model = PairModel.default()
-    assert len(model.coef) == len(FEATURES) and model.trained_on.startswith("ECB+ train")
+    model = default_model()
+    assert model.trained_on.startswith("ECB+ train")
     records = {p: next(sl.store.iter_enriched([_id(sl, p)])) for p in ("001", "002", "003", "004")}
     evs = {p: Evidence.of(r) for p, r in records.items()}
     df = DocFreq()
@@ -170,7 +170,7 @@ def test_pair_model_tells_two_look_alike_arrests_apart():
     from storyline.enrich import Enricher
     from storyline.relate.evidence import weigh
     from storyline.relate.idf import DocFreq, idf_prior
-    from storyline.relate.pairs import FEATURES, PairModel, pair_features
+    from storyline.relate.pairs import FEATURES, default_model, pair_features
     from storyline.settings import DEFAULT_SETTINGS
 
     wanted = {"35_3ecb", "35_5ecb", "35_2ecbplus", "35_4ecbplus"}  # Vincent Jackson x2, Jamal Williams x2
@@ -186,7 +186,7 @@ def test_pair_model_tells_two_look_alike_arrests_apart():
     conflict = FEATURES.index("lede_people_conflict")
     assert pair_features(w["35_3ecb"], w["35_2ecbplus"])[conflict] == 1.0
     assert pair_features(w["35_3ecb"], w["35_5ecb"])[conflict] == 0.0
-    model = PairModel.default()
+    model = default_model()
     same = [model.same_event(w["35_3ecb"], w["35_5ecb"]), model.same_event(w["35_2ecbplus"], w["35_4ecbplus"])]
     crossed = [model.same_event(w["35_3ecb"], w["35_2ecbplus"]), model.same_event(w["35_5ecb"], w["35_4ecbplus"])]
     assert min(same) > 0.95 and min(same) > max(crossed)
@@ -198,7 +198,7 @@ def test_the_feature_matrix_of_a_regroup_is_every_pair_features():
     from storyline.enrich import Enricher
     from storyline.relate.evidence import weigh
     from storyline.relate.idf import DocFreq, idf_prior
-    from storyline.relate.pairs import BLOCKS, FEATURES, PairModel, feature_matrix, pair_features
+    from storyline.relate.pairs import BLOCKS, FEATURES, default_model, feature_matrix, pair_features
     from storyline.settings import DEFAULT_SETTINGS
 
     rows = [json.loads(line) for line in (SHARED_DATA / "ecbplus" / "ecbplus.dev.jsonl").open(encoding="utf-8")]
@@ -221,7 +221,7 @@ def test_the_feature_matrix_of_a_regroup_is_every_pair_features():
     # The flags are exercised, not all zero: shared years, protagonists that agree and conflict.
     flags_set = {f for f in flags if expected[:, :, f].any()}
     assert len(flags_set) >= 6, flags_set
-    model = PairModel.default()
+    model = default_model()
     logits = model.logit_matrix(matrix)
     assert np.allclose(logits, [[model.logit(row) for row in rows_] for rows_ in expected], rtol=0, atol=1e-9)
 
@@ -369,3 +369,53 @@ def test_relate_and_enrich_hash_one_vocabulary(seeds_storyline):
     rebuilt = sketch(tfidf_weights(tf_weights(Signature.of(record)), flat_idf, DEFAULT_SETTINGS.story_actor_weight))
     stored = np.asarray(record.embedding, dtype=np.float32)
     assert np.count_nonzero(stored) > 100 and np.allclose(rebuilt, stored, atol=1e-4)
+
+
+def _learn_script():
+    """``scripts/learn_story_model.py`` as a module (it exports the trees the package ships)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "learn_story_model.py"
+    spec = importlib.util.spec_from_file_location("learn_story_model", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_numpy_trees_are_scikit_learns_decision_function():
+    """The shipped pair model is scikit-learn's gradient-boosted trees walked with numpy
+    (`TreePairModel`): on real feature rows (ECB+ train topics 1 and 3, every pair) the exported
+    trees, also after a round trip through JSON, give `decision_function` to 1e-9, one row at a
+    time and as a regroup's matrix."""
+    from storyline.enrich import Enricher
+    from storyline.relate.evidence import weigh
+    from storyline.relate.idf import DocFreq
+    from storyline.relate.pairs import TreePairModel, feature_matrix, load_model
+    from storyline.settings import DEFAULT_SETTINGS
+
+    script = _learn_script()
+    rows = [json.loads(line) for line in (SHARED_DATA / "ecbplus" / "ecbplus.train.jsonl").open(encoding="utf-8")]
+    chosen = [r for r in rows if r["topic"] in (1, 3)][:40]
+    gold = {r["doc_id"]: r["event_cluster"] for r in chosen}
+    articles = [Article(id=r["doc_id"], text=r["text"], source="ecbplus") for r in chosen]
+    records = [r for r in Enricher(DEFAULT_SETTINGS).enrich(articles) if isinstance(r, EnrichedArticle)]
+    df = DocFreq()
+    evs = [Evidence.of(r) for r in records]
+    for ev in evs:
+        df.add(ev.keys())
+    matrix = feature_matrix([weigh(ev, df) for ev in evs])
+    i, j = np.triu_indices(len(records), 1)
+    x = matrix[i, j]
+    y = np.array([gold[records[a].article.id] == gold[records[b].article.id] for a, b in zip(i, j, strict=True)])
+    assert 0 < y.sum() < len(y)
+    fitted = script.fit_trees(x, y)
+    model = script.export_trees(fitted, "test")
+    expected = fitted.decision_function(x)
+    assert np.abs(model.logit_rows(x) - expected).max() <= 1e-9
+    again = load_model(json.loads(json.dumps(model.as_json())))
+    assert isinstance(again, TreePairModel)
+    assert np.abs(again.logit_rows(x) - expected).max() <= 1e-9
+    assert all(abs(again.logit(row) - e) <= 1e-9 for row, e in zip(x[:50], expected[:50], strict=True))
+    full = again.logit_matrix(matrix)
+    assert np.abs(full[i, j] - expected).max() <= 1e-9 and np.allclose(full, full.T, rtol=0, atol=1e-9)

@@ -24,12 +24,20 @@ def _ecbplus(topic: int, subtopic: str, count: int) -> list[Article]:
     return [Article(id=r["doc_id"], text=r["text"], source="ecbplus") for r in chosen]
 
 
+def _rahman() -> list[Article]:
+    """Three reports of Klitschko beating Rahman (ECB+ train 7_1, 7_3 and 7_5ecb). Not the first
+    three in file order: 7_2ecb is a 184-character brief that the tree pair model keeps apart
+    from longer reports, and these tests are about ids, not about that brief."""
+    wanted = ("7_1ecb", "7_3ecb", "7_5ecb")
+    return [a for a in _ecbplus(7, "ecb", 5) if a.id in wanted]
+
+
 def test_six_later_reports_of_a_look_alike_event_never_take_a_published_id(tmp_path):
     """The Geneva case on real text: three reports of Klitschko beating Rahman are published as
     one story; six reports of Klitschko beating Thompson, years later, then arrive together and
     at first join it. The regroup that tells the two fights apart leaves the published id on
     the Rahman fight (before: the id went to the larger part, the six Thompson reports)."""
-    rahman, thompson = _ecbplus(7, "ecb", 3), _ecbplus(7, "ecbplus", 6)
+    rahman, thompson = _rahman(), _ecbplus(7, "ecbplus", 6)
     with Storyline(tmp_path / "boxing.db") as sl:
         sl.ingest_articles(rahman)
         [published] = sl.reader.list_stories()
@@ -82,7 +90,7 @@ def test_a_regroup_keeps_ids_and_creation_times_for_the_same_partition(tmp_path)
     where no story is published between the two fights: without carrying ids over, the rebuilt
     Rahman story would take a fresh id and the Thompson story the Rahman story's (both seen
     before). The same partition gets the same ids and creation times, and old ids resolve."""
-    rahman, thompson = _ecbplus(7, "ecb", 3), _ecbplus(7, "ecbplus", 6)
+    rahman, thompson = _rahman(), _ecbplus(7, "ecbplus", 6)
     with Storyline(tmp_path / "boxing.db") as sl:
         sl.ingest_articles(rahman)
         sl.ingest_articles(thompson)
