@@ -114,7 +114,8 @@ class StoryProfile:
     def admits(self, day: date | None, window: timedelta) -> bool:
         if day is None or self.first_day is None or self.last_day is None:
             return True
-        return self.first_day - window <= day <= self.last_day + window
+        # Differences, not ``first_day - window``: a story dated in year 1 (or 9999) would overflow.
+        return self.first_day - day <= window and day - self.last_day <= window
 
     def as_json(self) -> StoryProfileJSON:
         data = dict(self.__dict__)

@@ -154,3 +154,20 @@ def test_the_older_story_keeps_its_id_when_a_larger_younger_one_merges_with_it()
     survivor = StoryClusterer(state, DEFAULT_SETTINGS, model=model).profile("sschool1")
     assert survivor is not None and survivor.id == "sharbour1"
     assert sorted(survivor.article_ids) == ["bridge1", "harbour1", "school1", "school2", "school3"]
+
+
+def test_articles_dated_in_year_1_and_9999_are_grouped_without_an_overflow(tmp_path):
+    # A story's window is its first and last day plus or minus two weeks: from a story dated
+    # 0001-01-02, "first day - window" is before year 1. A fuzzed feed with such a date made
+    # every later ingest into that store fail (`python -m bench reliability`, path part).
+    text = "The city council approved the new harbour budget on Tuesday after a long debate. " * 3
+    early = Article(id="early", text=text, title="Council approves harbour budget", published=datetime(1, 1, 2))
+    late = Article(id="late", text=text.replace("Tuesday", "Monday"), title="Harbour budget", published=datetime(9999, 12, 30))
+    later = Article(id="today", text=text.replace("harbour", "port"), title="Port budget", published=datetime(2025, 11, 30))
+    with Storyline(tmp_path / "odd-dates.db") as sl:
+        sl.ingest_articles([early])
+        sl.ingest_articles([late])
+        report = sl.ingest_articles([later])
+        assert report.ingested == ["today"]
+        assert sl.reader.count_articles() == 3
+        assert len({sl.reader.story_of(a) for a in ("early", "late", "today")}) == 3
