@@ -8,8 +8,8 @@ An input fails the run when an exception escapes the CLI (a traceback), the exit
 (lost), or an article is stored twice (one batch in five is ingested again: nothing may be added).
 The first ``--path-full-inputs`` inputs (1,000 by default) are enriched by every registered
 component, as a user's ingest is; the rest by the spaCy pipeline with the ``sentences`` component
-only, so that 10,000 inputs fit a run on two cores (every component costs about 0.9 CPU-s per
-fuzz input, sentences alone about a third of that).
+only, so that 10,000 inputs fit a run on two cores (every component costs about 0.6 CPU-s per
+fuzz input, sentences alone under 0.1).
 
 ``failures``: a write lock held past ``store_lock_timeout``, a full store, a read-only store, and a
 4.5 MB one-line file (peak RSS of the CLI process).
