@@ -68,7 +68,8 @@ def _enrichment_key(source: Path, settings: Settings) -> str:
     package = Path(storyline.__file__).parent
     digest = hashlib.sha256(source.read_bytes())
     digest.update(repr((settings.enrich_components, versions)).encode())
-    for path in sorted([package / "models.py", *(package / "enrich").rglob("*.py")]):
+    # Everything enrichment's output depends on: the records, the components, the date resolver.
+    for path in sorted([package / "dates.py", *(package / "models").rglob("*.py"), *(package / "enrich").rglob("*.py")]):
         digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
     return digest.hexdigest()[:12]
 
