@@ -166,11 +166,13 @@ class StoryClusterer:
         self.df.add(tf.keys() | ev.keys() | {"P:" + m.name.lower() for m in record.entities if m.label in PLACE_LABELS})
         vector = self.vector_for(record, tfidf_weights(tf, self.df, self.actor_weight))
         cache: WeighedCache = {}
-        scored = []
-        for story_id in self.candidates(vector):
-            story = self.profiles.get(story_id)
-            if story is not None and story.admits(sig.day, self.window):
-                scored.append((self.scorer.story_score(sig.id, ev, story, cache), story_id))
+        admitted = [
+            (story_id, story)
+            for story_id in self.candidates(vector)
+            if (story := self.profiles.get(story_id)) is not None and story.admits(sig.day, self.window)
+        ]
+        scores = self.scorer.story_scores(sig.id, ev, [story for _, story in admitted], cache)
+        scored = [(score, story_id) for score, (story_id, _) in zip(scores, admitted, strict=True)]
         scored.sort(key=lambda x: (-x[0], x[1]))
         lede = lede_places(record)
         if scored and scored[0][0] >= self.threshold:

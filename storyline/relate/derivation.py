@@ -149,6 +149,8 @@ def direction(a: EnrichedArticle, b: EnrichedArticle, n_a: int, n_b: int, aligne
 
 def derivation(a: EnrichedArticle, b: EnrichedArticle, idf: Callable[[str], float] = lambda _: 1.0) -> Relation | None:
     """The derivation relation between ``a`` and ``b``, or None when too little of them aligns."""
+    if min(len(_sentence_terms(a)[0]), len(_sentence_terms(b)[0])) < MIN_PAIRS:
+        return None  # too few sentences to align `MIN_PAIRS` of them (an excerpt, a brief)
     pairs, n_a, n_b = align_sentences(a, b, idf)
     shorter = min(n_a, n_b)
     if not shorter or len(pairs) < MIN_PAIRS or len(pairs) / shorter < MIN_SHARE:

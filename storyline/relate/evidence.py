@@ -177,12 +177,20 @@ class Weighed:
     sem_title: np.ndarray | None = field(default=None, compare=False)
 
 
+_SUBLINEAR = [0.0] + [1.0 + math.log(c) for c in range(1, 64)]
+
+
 def weigh(ev: Evidence, df: DocFreq) -> Weighed:
     """Sublinear tf-idf, L2-normalised, per block, under the current document frequencies."""
     blocks: dict[str, dict[str, float]] = {}
+    top, log_counts = df.idf_terms()
     for name in BLOCKS:
         prefix = _PREFIX[name]
-        w = {k: (1.0 + math.log(c)) * df.idf(prefix + k) for k, c in ev.block(name).items()}
+        # 1 + log(count), the sublinear term frequency, looked up for small counts.
+        if prefix:
+            w = {k: (_SUBLINEAR[c] if c < 64 else 1.0 + math.log(c)) * (top - log_counts[prefix + k]) for k, c in ev.block(name).items()}
+        else:
+            w = {k: (_SUBLINEAR[c] if c < 64 else 1.0 + math.log(c)) * (top - log_counts[k]) for k, c in ev.block(name).items()}
         norm = math.sqrt(sum(v * v for v in w.values())) or 1.0
         blocks[name] = {k: v / norm for k, v in w.items()}
     per = ev.people

@@ -214,6 +214,10 @@ class PairModel:
         """The log-odds that the pair reports one event."""
         return self.intercept + sum(c * x for c, x in zip(self.coef, features, strict=True))
 
+    def logit_rows(self, rows: np.ndarray) -> np.ndarray:
+        """`logit` of each row of an (m, len(FEATURES)) array."""
+        return np.array([self.logit(row) for row in np.asarray(rows, dtype=np.float64).tolist()], dtype=np.float64)
+
     def logit_matrix(self, features: np.ndarray) -> np.ndarray:
         """`logit` of every pair in a `feature_matrix` (the same sum, feature by feature)."""
         total = np.zeros(features.shape[:2], dtype=np.float64)

@@ -54,19 +54,34 @@ class PairScorer:
         """`pair_logit` of every pair of ``ids`` (an n x n matrix, diagonal -inf), each pair noted
         in both neighbourhoods in the order ``pair_logit`` over i < j would note them."""
         weighed = [self.weighed(a, evs[a], cache) for a in ids]
-        logits = self.model.logit_matrix(feature_matrix(weighed))
+        n = len(ids)
+        # The features are symmetric in the two articles: the trees walk each pair once.
+        upper = np.triu_indices(n, 1)
+        logits = np.full((n, n), -np.inf)
+        logits[upper] = self.model.logit_rows(feature_matrix(weighed)[upper])
+        logits.T[upper] = logits[upper]
         for i, a in enumerate(ids):
-            for j in range(i + 1, len(ids)):
+            for j in range(i + 1, n):
                 self.note(a, evs[a], ids[j], evs[ids[j]], float(logits[i, j]))
-        np.fill_diagonal(logits, -np.inf)
         return logits
 
-    def story_score(self, article_id: str, ev: Evidence, story: StoryProfile, cache: WeighedCache) -> float:
-        """Average linkage: the mean same-event probability of the article and the story's member sample."""
-        if not story.members:
-            return 0.0
-        probs = [sigmoid(self.pair_logit(article_id, ev, a, m, cache)) for a, m in story.members.items()]
-        return sum(probs) / len(probs)
+    def story_scores(self, article_id: str, ev: Evidence, stories: Sequence[StoryProfile], cache: WeighedCache) -> list[float]:
+        """Average linkage of the article with each of ``stories``: the mean same-event probability
+        of the article and the story's member sample (0 for an empty one); every pair scored in one
+        batch and noted in both neighbourhoods."""
+        pairs = [(a, m) for story in stories for a, m in story.members.items()]
+        if not pairs:
+            return [0.0] * len(stories)
+        mine = self.weighed(article_id, ev, cache)
+        logits = self.model.logit_rows(np.array([pair_features(mine, self.weighed(a, m, cache)) for a, m in pairs], dtype=np.float64))
+        for (a, m), z in zip(pairs, logits, strict=True):
+            self.note(article_id, ev, a, m, float(z))
+        scores, at = [], 0
+        for story in stories:
+            size = len(story.members)
+            scores.append(sum(sigmoid(float(z)) for z in logits[at : at + size]) / size if size else 0.0)
+            at += size
+        return scores
 
     def linkage(self, a: StoryProfile, b: StoryProfile, cache: WeighedCache) -> float:
         """Average linkage between two stories' member samples."""

@@ -20,9 +20,12 @@ span it was taken from (`Story.title_span`), so the title is cited like every ot
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.models import EnrichedArticle, Span
@@ -48,48 +51,111 @@ _CLAUSE_END = re.compile(r"[,;:]\s|\s[-–—]\s")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,40}(?:\([^)]{1,40}\))?\s*[-–—]+\s*")
 
 
-def _statements(records: Sequence[EnrichedArticle]) -> tuple[list[str], list[str], list[set[str]]]:
-    """The sentences that can make a claim: (their texts, their articles, the actors each names)."""
-    texts: list[str] = []
-    owners: list[str] = []
-    actors: list[set[str]] = []
-    for record in records:
-        for sentence in record.sentences:
-            if len(sentence.text.split()) >= MIN_CLAIM_WORDS:
-                owners.append(record.article.id)
-                texts.append(sentence.text)
-                actors.append({m.name for m in record.entities if m.label in _ACTORS and sentence.start <= m.span.start < sentence.end})
-    return texts, owners, actors
+_ANALYZE = TfidfVectorizer(stop_words="english").build_analyzer()
+"""The words a statement is compared on (scikit-learn's tokens, lowercased, English stop words out)."""
+_STATEMENTS_CACHE: OrderedDict[tuple[str, int], _Statements] = OrderedDict()
+_STATEMENTS_CACHE_SIZE = 4096
+"""Articles whose statements are kept: a story's first members are compared again each time it grows."""
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """One article's sentences that can make a claim: the words of each and the actors each names."""
+
+    words: list[list[str]]
+    actors: list[frozenset[str]]
+
+
+def _statements(record: EnrichedArticle) -> _Statements:
+    key = (record.article.id, hash(record.article.text))
+    found = _STATEMENTS_CACHE.get(key)
+    if found is not None:
+        _STATEMENTS_CACHE.move_to_end(key)
+        return found
+    words: list[list[str]] = []
+    actors: list[frozenset[str]] = []
+    names = [(m.span.start, m.name) for m in record.entities if m.label in _ACTORS]
+    for sentence in record.sentences:
+        if len(sentence.text.split()) >= MIN_CLAIM_WORDS:
+            words.append(_ANALYZE(sentence.text))
+            actors.append(frozenset(name for start, name in names if sentence.start <= start < sentence.end))
+    found = _STATEMENTS_CACHE[key] = _Statements(words, actors)
+    if len(_STATEMENTS_CACHE) > _STATEMENTS_CACHE_SIZE:
+        _STATEMENTS_CACHE.popitem(last=False)
+    return found
+
+
+def _tfidf(words: Sequence[list[str]]) -> csr_matrix:
+    """Sublinear tf-idf rows (smoothed idf), L2-normalised, over the vocabulary of ``words``: what
+    ``TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform`` gives on the
+    sentences, without analysing each sentence again at every call nor validating its input."""
+    vocab = {w: i for i, w in enumerate(sorted({w for row in words for w in row}))}
+    if not vocab:
+        raise ValueError("empty vocabulary")
+    rows, cols = [], []
+    for r, row in enumerate(words):
+        for w in row:
+            rows.append(r)
+            cols.append(vocab[w])
+    matrix = csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(len(words), len(vocab)))
+    matrix.sum_duplicates()
+    document_freq = np.bincount(matrix.indices, minlength=len(vocab))
+    idf = np.log((1 + len(words)) / (1 + document_freq)) + 1.0
+    matrix.data = (1.0 + np.log(matrix.data)) * idf[matrix.indices]
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    matrix = csr_matrix(matrix.multiply(1.0 / np.where(norms > 0, norms, 1.0)[:, None]))
+    return matrix.astype(np.float32)
+
+
+def _indicator(sets: Sequence[frozenset[str]]) -> np.ndarray:
+    """Rows of names as a 0/1 matrix over their union."""
+    vocab: dict[str, int] = {}
+    for names in sets:
+        for name in names:
+            vocab.setdefault(name, len(vocab))
+    matrix = np.zeros((len(sets), max(1, len(vocab))), dtype=np.float32)
+    for r, names in enumerate(sets):
+        for name in names:
+            matrix[r, vocab[name]] = 1.0
+    return matrix
 
 
 def corroboration(records: Sequence[EnrichedArticle], related: Collection[tuple[str, str]] = ()) -> dict[str, int]:
     """Per article, how many of its sentences another family's article states too (module docstring);
     ``related`` are pairs known to be one family (near-duplicates, derivations)."""
     counts = {r.article.id: 0 for r in records}
-    texts, owners_list, actors = _statements(records)
-    if len(counts) < 2 or not texts:
+    statements = [(r.article.id, _statements(r)) for r in records]
+    words = [w for _, s in statements for w in s.words]
+    if len(counts) < 2 or not words:
         return counts
     try:
-        vectors = np.asarray(TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts).todense(), dtype=np.float32)
+        vectors = _tfidf(words)
     except ValueError:  # no vocabulary
         return counts
-    similarity = vectors @ vectors.T
-    owners = np.array(owners_list)
-    common = np.array([[bool(a & b) for b in actors] for a in actors])
+    similarity = (vectors @ vectors.T).toarray()
+    ids = list(counts)
+    position = {a: i for i, a in enumerate(ids)}
+    # owner[s, a]: sentence s is article a's.
+    owner = np.zeros((len(words), len(ids)), dtype=np.float32)
+    owner[np.arange(len(words)), [position[a] for a, s in statements for _ in s.words]] = 1.0
+    sentences_of = owner.sum(axis=0)
+    actors = _indicator([names for _, s in statements for names in s.actors])
+    common = (actors @ actors.T) > 0
     same = (similarity >= SAME_STATEMENT) | ((similarity >= SAME_STATEMENT_WITH_ACTOR) & common)
-    outlet = {r.article.id: (r.article.outlet or "").strip().casefold() for r in records}
-    family = {frozenset(pair) for pair in related}
-    rows = {a: np.flatnonzero(owners == a) for a in counts}
-    for i, a in enumerate(counts):
-        for b in list(counts)[i + 1 :]:
-            if len(rows[a]) and len(rows[b]) and frozenset((a, b)) not in family:
-                close = similarity[np.ix_(rows[a], rows[b])] >= REWRITE_SIMILARITY
-                if min(close.any(axis=1).mean(), close.any(axis=0).mean()) >= REWRITE_SHARE:
-                    family.add(frozenset((a, b)))
-    for a in counts:
-        others = np.array([b != a and frozenset((a, b)) not in family and not (outlet[a] and outlet[a] == outlet[b]) for b in owners])
-        if len(rows[a]) and others.any():
-            counts[a] = int(same[np.ix_(rows[a], np.flatnonzero(others))].any(axis=1).sum())
+    # share[a, b]: the share of a's sentences close to one of b's; both ways past REWRITE_SHARE: one family.
+    close_to = ((similarity >= REWRITE_SIMILARITY).astype(np.float32) @ owner) > 0
+    share = (owner.T @ close_to) / np.where(sentences_of > 0, sentences_of, 1)[:, None]
+    family = np.minimum(share, share.T) >= REWRITE_SHARE
+    for a, b in related:
+        if a in position and b in position:
+            family[position[a], position[b]] = family[position[b], position[a]] = True
+    outlet = np.array([(r.article.outlet or "").strip().casefold() for r in {r.article.id: r for r in records}.values()], dtype=object)
+    same_outlet = (outlet[:, None] == outlet[None, :]) & (outlet != "")[:, None]
+    others = ~family & ~same_outlet & ~np.eye(len(ids), dtype=bool)
+    # A sentence is corroborated when it states what a sentence of an article in `others` states.
+    corroborated = (((same.astype(np.float32) @ owner) > 0) & others[owner.argmax(axis=1)]).any(axis=1)
+    for a, n in zip(ids, corroborated.astype(np.float32) @ owner, strict=True):
+        counts[a] = int(n)
     return counts
 
 
