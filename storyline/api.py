@@ -61,10 +61,11 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 class _RecentRecords:
-    """The last `RECENT_RECORDS` related records, by id, in front of the store.
+    """The `RECENT_RECORDS` related records used last, by id, in front of the store.
 
     A new article is aligned with the latest members of its story, which an ingest has
-    usually just stored: they are taken from here rather than decoded from the store again.
+    usually just stored, and its story is titled from its first members: they are taken from
+    here rather than decoded from the store again.
     """
 
     def __init__(self, store: Store) -> None:
@@ -79,8 +80,12 @@ class _RecentRecords:
 
     def fetch(self, ids: Sequence[str]) -> list[EnrichedArticle]:
         found = [self.records[i] for i in ids if i in self.records]
+        for record in found:  # used again soon: a story's first members title it at each change
+            self.records.move_to_end(record.article.id)
         missing = [i for i in ids if i not in self.records]
-        return found + (list(self.store.iter_enriched(missing)) if missing else [])
+        decoded = list(self.store.iter_enriched(missing)) if missing else []
+        self.add(decoded)
+        return found + decoded
 
 
 class Storyline(StoreAccess, ChangeIngest):
@@ -318,10 +323,15 @@ class Storyline(StoreAccess, ChangeIngest):
         todo = self.store.unrelated_ids()
         if not todo:
             return []
-        relater = self._relater(lambda ids: list(self.store.iter_enriched(ids)))
+        # The latest records stay decoded: a new article is aligned with, and titles its story
+        # from, members that arrived shortly before it.
+        recent = _RecentRecords(self.store)
+        relater = self._relater(recent.fetch)
         stories: list[Story] = []
         for start in range(0, len(todo), RELATE_EVERY):
-            stories += self._relate_records(relater, list(self.store.iter_enriched(todo[start : start + RELATE_EVERY])))
+            records = list(self.store.iter_enriched(todo[start : start + RELATE_EVERY]))
+            stories += self._relate_records(relater, records)
+            recent.add(records)
         return stories
 
     def _relater(self, fetch: Callable[[Sequence[str]], list[EnrichedArticle]]) -> Relater:

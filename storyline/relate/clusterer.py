@@ -110,13 +110,14 @@ class StoryClusterer:
         self.profiles.flush()
         self.state.save_relate_docfreq(self.df.n, self.df.take_changes())
 
-    def vector_for(self, record: EnrichedArticle, tfidf: dict[str, float]) -> np.ndarray:
-        """The article's index vector: the enrich stage's embedding when it has our dimension."""
+    def vector_for(self, record: EnrichedArticle, tf: dict[str, float]) -> np.ndarray:
+        """The article's index vector: the enrich stage's embedding when it has our dimension, else
+        a sketch of its tf-idf (``tf``: `tf_weights`)."""
         if record.embedding and len(record.embedding) == VECTOR_DIM:
             vector = np.asarray(record.embedding, dtype=np.float32)
             norm = float(np.linalg.norm(vector))
             return vector / norm if norm else vector
-        return sketch(tfidf)
+        return sketch(tfidf_weights(tf, self.df, self.actor_weight))
 
     def candidates(self, vector: np.ndarray) -> list[str]:
         """Stories of the nearest stored articles, nearest first."""
@@ -164,7 +165,7 @@ class StoryClusterer:
         tf = tf_weights(sig)
         ev = Evidence.of(record, words=Counter(sig.terms))  # the signature's words: one count per text
         self.df.add(tf.keys() | ev.keys() | {"P:" + m.name.lower() for m in record.entities if m.label in PLACE_LABELS})
-        vector = self.vector_for(record, tfidf_weights(tf, self.df, self.actor_weight))
+        vector = self.vector_for(record, tf)
         cache: WeighedCache = {}
         admitted = [
             (story_id, story)

@@ -15,14 +15,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from storyline.models import EnrichedArticle, Relation, Span
 from storyline.text import content_words
 
-__all__ = ["align_sentences", "derivation", "MIN_SENTENCE_SIMILARITY", "MIN_SHARE", "MIN_PAIRS"]
+__all__ = ["align_sentences", "derivation", "derivations", "MIN_SENTENCE_SIMILARITY", "MIN_SHARE", "MIN_PAIRS"]
 
 MIN_SENTENCE_SIMILARITY = 0.2
 """Cosine of two sentences' tf-idf vectors above which they may be aligned."""
@@ -81,12 +81,20 @@ def _matrix(rows: list[dict[str, float]], vocab: dict[str, int]) -> np.ndarray:
     return matrix / np.where(norms == 0, 1, norms)
 
 
+Weights = tuple[list[Span], list[dict[str, float]]]
+"""An article's alignable sentences and their tf-idf weights."""
+
+
 def align_sentences(
     a: EnrichedArticle, b: EnrichedArticle, idf: Callable[[str], float] = lambda _: 1.0
 ) -> tuple[list[tuple[Span, Span, float]], int, int]:
     """The monotone alignment of ``a``'s and ``b``'s sentences: (pairs with similarity, sentences of a, of b)."""
-    spans_a, rows_a = _weights(a, idf)
-    spans_b, rows_b = _weights(b, idf)
+    return _align(_weights(a, idf), _weights(b, idf))
+
+
+def _align(weights_a: Weights, weights_b: Weights) -> tuple[list[tuple[Span, Span, float]], int, int]:
+    spans_a, rows_a = weights_a
+    spans_b, rows_b = weights_b
     if not spans_a or not spans_b:
         return [], len(spans_a), len(spans_b)
     vocab = {k: i for i, k in enumerate(sorted({k for row in rows_a + rows_b for k in row}))}
@@ -149,9 +157,23 @@ def direction(a: EnrichedArticle, b: EnrichedArticle, n_a: int, n_b: int, aligne
 
 def derivation(a: EnrichedArticle, b: EnrichedArticle, idf: Callable[[str], float] = lambda _: 1.0) -> Relation | None:
     """The derivation relation between ``a`` and ``b``, or None when too little of them aligns."""
-    if min(len(_sentence_terms(a)[0]), len(_sentence_terms(b)[0])) < MIN_PAIRS:
-        return None  # too few sentences to align `MIN_PAIRS` of them (an excerpt, a brief)
-    pairs, n_a, n_b = align_sentences(a, b, idf)
+    return derivations([a], b, idf)[0]
+
+
+def derivations(others: Sequence[EnrichedArticle], b: EnrichedArticle, idf: Callable[[str], float] = lambda _: 1.0) -> list[Relation | None]:
+    """`derivation` of each of ``others`` with ``b`` (``b``'s sentences weighed once)."""
+    found: list[Relation | None] = []
+    weights_b: Weights | None = None
+    for a in others:
+        if min(len(_sentence_terms(a)[0]), len(_sentence_terms(b)[0])) < MIN_PAIRS:
+            found.append(None)  # too few sentences to align `MIN_PAIRS` of them (an excerpt, a brief)
+            continue
+        weights_b = weights_b or _weights(b, idf)
+        found.append(_relation(a, b, *_align(_weights(a, idf), weights_b)))
+    return found
+
+
+def _relation(a: EnrichedArticle, b: EnrichedArticle, pairs: list[tuple[Span, Span, float]], n_a: int, n_b: int) -> Relation | None:
     shorter = min(n_a, n_b)
     if not shorter or len(pairs) < MIN_PAIRS or len(pairs) / shorter < MIN_SHARE:
         return None

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from storyline.models import EnrichedArticle, Relation, Span, Story
 from storyline.relate.clusterer import StoryClusterer
-from storyline.relate.derivation import derivation
+from storyline.relate.derivation import derivations
 from storyline.relate.duplicates import NearDuplicates, minhash, minhash_bytes
 from storyline.relate.events import to_story
 from storyline.relate.profile import StoryProfile
@@ -62,11 +62,8 @@ class Relater:
             fetched = {a: by_id[a] for a in members if a in by_id}
             missing = [a for a in members if a not in fetched]
             fetched.update({r.article.id: r for r in self.fetch(missing)} if missing else {})
-            for member in members:
-                if member in fetched:
-                    rewrite = derivation(fetched[member], record, self.clusterer.df.store_idf)
-                    if rewrite is not None:
-                        relations.append(rewrite)
+            found = derivations([fetched[m] for m in members if m in fetched], record, self.clusterer.df.store_idf)
+            relations += [rewrite for rewrite in found if rewrite is not None]
         self.clusterer.flush()
         # A regroup may give a story merged away earlier in this batch its id back: that one lives.
         gone = {sid: None for sid in gone if (profile := self.clusterer.profile(sid)) is None or profile.id != sid}

@@ -40,10 +40,14 @@ def text_vectors(texts: list[str]) -> list[str]:
     return [p if t.strip() else "" for t, p in zip(texts, packed, strict=True)]
 
 
+@lru_cache(maxsize=16384)
 def unpack(packed: str) -> np.ndarray | None:
-    """A packed vector back as a unit vector (None for "")."""
+    """A packed vector back as a unit vector (None for ""); read-only, and remembered: a story's
+    member sample is weighed again at every article."""
     if not packed:
         return None
     vector = np.frombuffer(base64.b64decode(packed), dtype=np.int8).astype(np.float64)
     norm = float(np.linalg.norm(vector))
-    return vector / norm if norm else vector
+    unit = vector / norm if norm else vector
+    unit.setflags(write=False)
+    return unit
