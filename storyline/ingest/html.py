@@ -14,16 +14,15 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, UTC
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import trafilatura
-from htmldate import find_date
-from lxml.html import HtmlElement
 from charset_normalizer import from_bytes
-from trafilatura.utils import load_html
 
 from storyline.ingest import patterns
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 __all__ = ["PageExtraction", "extract_page", "looks_like_html"]
 
@@ -283,6 +282,8 @@ def extract_page(data: bytes | str, *, url: str | None = None, content_type: str
         raise TypeError(f"expected bytes or str, got {type(data).__name__}")
     if isinstance(data, bytes):
         data = decode_html(data, content_type)
+    from trafilatura.utils import load_html  # imported on first use: most ingests read no HTML
+
     tree = load_html(data)
     if tree is None:
         return None
@@ -307,6 +308,8 @@ def extract_page(data: bytes | str, *, url: str | None = None, content_type: str
     headings = [_SPACE.sub(" ", h.text_content()).strip() for h in tree.xpath("//h1")[:5]]
 
     try:
+        import trafilatura
+
         doc = trafilatura.bare_extraction(
             tree,
             url=page_url,
@@ -332,6 +335,8 @@ def extract_page(data: bytes | str, *, url: str | None = None, content_type: str
     published = ld_date or meta_date
     if published is None:
         try:
+            from htmldate import find_date
+
             found = find_date(data, original_date=True, extensive_search=True, url=page_url, outputformat="%Y-%m-%dT%H:%M:%S")
         except Exception:  # htmldate, like trafilatura, can fail on odd pages
             found = None

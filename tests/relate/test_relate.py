@@ -226,6 +226,50 @@ def test_the_feature_matrix_of_a_regroup_is_every_pair_features():
     assert np.allclose(logits, [[model.logit(row) for row in rows_] for rows_ in expected], rtol=0, atol=1e-9)
 
 
+def test_batched_scoring_gives_each_pair_its_own_log_odds():
+    """The regroup walks each pair's trees once and mirrors the result, and a new article's
+    candidates are scored in one batch: both must equal scoring one pair at a time (ECB+ dev
+    topics 34 and 35, two look-alike DUI arrests), and the idf kept as per-key logarithms must
+    equal the closed formula."""
+    import math
+
+    from storyline.enrich import Enricher
+    from storyline.relate.evidence import Evidence, weigh
+    from storyline.relate.idf import DocFreq, idf_prior
+    from storyline.relate.pairs import default_model, pair_features, sigmoid
+    from storyline.relate.profile import StoryProfile
+    from storyline.relate.scoring import PairScorer
+    from storyline.settings import DEFAULT_SETTINGS
+
+    rows = [json.loads(line) for line in (SHARED_DATA / "ecbplus" / "ecbplus.dev.jsonl").open(encoding="utf-8")]
+    articles = [Article(id=r["doc_id"], text=r["text"], source="ecbplus") for r in rows if r["doc_id"].split("_")[0] in {"34", "35"}][:16]
+    records = [r for r in Enricher(DEFAULT_SETTINGS).enrich(articles) if isinstance(r, EnrichedArticle)]
+    prior = idf_prior()
+    df = DocFreq(prior=prior)
+    evs = {r.article.id: Evidence.of(r) for r in records}
+    for ev in evs.values():
+        df.add(ev.keys())
+    for key in ["police", "chargers", "A:vincent jackson", "no such word"]:
+        expected = math.log((df.n + prior.n + 1) / (df.df.get(key, 0) + prior.df.get(key, 0) + 1)) + 1.0
+        assert abs(df.idf(key) - expected) < 1e-12
+    model = default_model()
+    ids = list(evs)
+    weighed = {a: weigh(evs[a], df) for a in ids}
+    single = np.array([[model.logit(pair_features(weighed[a], weighed[b])) if a != b else -np.inf for b in ids] for a in ids])
+    batched = PairScorer(model, df, 4).logit_matrix(ids, evs, {})
+    assert np.allclose(batched, single, rtol=0, atol=1e-9) and np.array_equal(batched, batched.T)
+    assert (batched[np.isfinite(batched)] > 0).any() and (batched[np.isfinite(batched)] < 0).any()
+    stories = []
+    for n, members in enumerate((ids[1:4], ids[4:12], ids[12:])):
+        story = StoryProfile(id=f"s{n}", born=n)
+        for a in members:
+            story.remember(a, evs[a])
+        stories.append(story)
+    scores = PairScorer(model, df, 4).story_scores(ids[0], evs[ids[0]], stories, {})
+    expected_scores = [sum(sigmoid(single[0, ids.index(a)]) for a in story.members) / len(story.members) for story in stories]
+    assert np.allclose(scores, expected_scores, rtol=0, atol=1e-12)
+
+
 def test_a_bridging_article_merges_two_stories():
     from storyline.relate.pairs import FEATURES, PairModel
     from storyline.settings import DEFAULT_SETTINGS

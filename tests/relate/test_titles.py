@@ -73,3 +73,18 @@ def test_a_lead_title_skips_a_dateline_and_stops_at_a_clause(seeds_storyline):
     span = lead_title(record)
     assert span is not None and record.article.text[span.start : span.end] == span.text
     assert 3 <= len(span.text.split()) <= 16 and not span.text.endswith((" of", " the", ",", "."))
+
+
+def test_corroboration_weighs_sentences_as_scikit_learns_tfidf_vectoriser():
+    """Titles compare statements on tf-idf rows built from cached analyses; they must be
+    TfidfVectorizer(sublinear_tf=True, stop_words="english")'s on the same sentences."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from storyline.relate.titles import _ANALYZE, _tfidf
+
+    sentences = [s.strip() for p in ("000", "001", "002", "003", "004") for s in seed_path(p).read_text(encoding="utf-8").split(". ") if len(s.split()) >= 6]
+    expected = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(sentences).toarray()
+    found = _tfidf([_ANALYZE(s) for s in sentences]).toarray()
+    assert len(sentences) > 50 and found.shape == expected.shape
+    assert np.allclose(found, expected, rtol=0, atol=1e-6)

@@ -12,11 +12,9 @@ import re
 from datetime import datetime, UTC
 from typing import Any
 
-import feedparser
 import lxml.html
 
 from storyline.errors import InputError
-from storyline.ingest.fetch import fetch
 from storyline.ingest.html import looks_like_html
 from storyline.ingest.identity import article_id
 from storyline.ingest.readers.html import read_page
@@ -107,6 +105,8 @@ def _full_content(entry: Any) -> str | None:
 def parse_feed(data: bytes, name: str) -> Any:
     """feedparser's result, or `InputError` when the bytes are not a feed."""
     try:
+        import feedparser  # imported on first use: most ingests read no feed
+
         parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     except Exception as exc:  # feedparser's own failures on damaged bytes (e.g. an undecodable XML declaration)
         raise InputError(name, f"not a readable feed ({type(exc).__name__}: {exc})") from None
@@ -137,6 +137,8 @@ def read_feed(source: Source, settings: Settings) -> ReadResult:
                 summary_only += 1
                 continue
             try:
+                from storyline.ingest.fetch import fetch  # only feeds read with --fetch-links fetch
+
                 got = fetch(link, settings)
                 page = read_page(got.data, link, url=got.url, source=f"feed:{where}", content_type=got.content_type)
             except InputError as exc:

@@ -13,8 +13,6 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from storyline.errors import InputError
 from storyline.ingest.html import parse_datetime
@@ -49,6 +47,10 @@ def _sniff(source: Source) -> bool:
 
 @reader("warc", sniff=_sniff, priority=40)
 def read_warc(source: Source, settings: Settings) -> ReadResult:
+    # Imported on first use: most ingests read no archive.
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
     pages = records = 0
     stream = io.BytesIO(source.raw)
     try:
