@@ -124,9 +124,11 @@ def corroboration(records: Sequence[EnrichedArticle], related: Collection[tuple[
     """Per article, how many of its sentences another family's article states too (module docstring);
     ``related`` are pairs known to be one family (near-duplicates, derivations)."""
     counts = {r.article.id: 0 for r in records}
+    if len(counts) < 2:
+        return counts
     statements = [(r.article.id, _statements(r)) for r in records]
     words = [w for _, s in statements for w in s.words]
-    if len(counts) < 2 or not words:
+    if not words:
         return counts
     try:
         vectors = _tfidf(words)
