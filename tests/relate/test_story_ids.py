@@ -56,7 +56,8 @@ def test_a_merge_keeps_the_older_id_and_the_merged_away_id_still_resolves(tmp_pa
     of its own until a later report bridges them. The first story's id survives the merge (before:
     the larger story's id did); the id merged away leads to the story holding its article, in the
     store, in `storyline show`, and as a redirect in the web UI and the API. (Until the pair model
-    weighed same-event pairs up, the six were the 2008 patch's reports, which it now keeps apart.)"""
+    weighed same-event pairs up, the six were the 2008 patch's reports; the re-learnt model joins
+    each of them to the published story as it arrives, so that case no longer merged anything.)"""
     reports = _ecbplus(27, "ecbplus", 9)
     first, later = reports[:3], reports[3:]
     db = tmp_path / "patch.db"
