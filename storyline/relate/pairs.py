@@ -15,15 +15,13 @@ and for tests that need a model whose geometry they control.
 
 Why trees: the day gap and the text cosine carry most of the weight (permutation importance,
 kept in ``story_model.json``), and a tree can weigh one by the other (how much a gap of days
-counts once the words agree), which a logistic regression, adding their evidence, cannot. With
-the trees, NeuS dev events split into several stories fell from 21.8 % to 8.1 %
-(``python -m bench clustering --quality``).
-
-Why same-event pairs weigh 3 in the fit: 1-2 % of the training pairs are one event, and at weight 1
-short excerpts of one event in different words (the 25 NeuS dev events that split: pairs left apart
-with a word cosine under 0.2, all but one event undated) stayed under even odds in a young
-store, where no neighbourhood raises the bar; the regroup's contrast keeps look-alike events apart
-where they crowd. The learning script's cross-validation chose the weight; NeuS dev splits: 4.9 %.
+counts once the words agree), which a logistic regression, adding their evidence, cannot. NeuS
+dev events split into several stories: 21.8 % logistic, 8.1 % trees, 4.9 % with same-event pairs
+weighing 3 in the fit (``python -m bench clustering --quality``). Why that weight: 1-2 % of the
+training pairs are one event, and at weight 1 short excerpts of one event in different words
+(NeuS pairs left apart had word cosines under 0.2, nearly all undated) stayed under even odds in a
+young store, where no neighbourhood raises the bar; the regroup's contrast keeps look-alike events
+apart where they crowd. The learning script's cross-validation chose the weight.
 
 Why more than words: the events of an ECB+ topic look alike ("Tara Reid enters rehab" vs
 "Lindsay Lohan enters rehab"); their people, places, numbers ("81st Academy Awards") and
