@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from storyline.consolidate import BRIEF_BUILDER_VERSION, build_brief
 from storyline.dates import iso_utc, parse_time
 from storyline.errors import StorylineError
 from storyline.models import Article, Brief, EnrichedArticle, Story
@@ -72,9 +73,6 @@ class StoreAccess:
 
     def brief(self, story_id: str) -> Brief:
         """The story's brief, rebuilt only when its articles changed since the last build."""
-        # Imported here: only briefs need the consolidate stage (and an ingest starts faster without it).
-        from storyline.consolidate import BRIEF_BUILDER_VERSION, build_brief
-
         story = self.story(story_id)
         # The cache is valid for the same articles, relations, linked stories, settings and brief builder.
         relations = self.store.relations_for(story.article_ids)

@@ -12,7 +12,7 @@ import click
 from rich.text import Text
 
 from storyline.api import Storyline
-from storyline.cli.group import cli, console, format_option, open_storyline
+from storyline.cli.group import cli, console, err_console, format_option, open_storyline
 from storyline.serve.render import article_to_jsonl, brief_to_json, brief_to_markdown, fitted_table, outlet_column, print_brief
 from storyline.watch.cli import When
 
@@ -157,7 +157,11 @@ def show(ctx: click.Context, story_id: str) -> None:
     Example: storyline show s2695c11a9b6
     """
     sl = open_storyline(ctx)
-    print_brief(sl.brief(story_id), console)
+    brief = sl.brief(story_id)
+    if sl.reader.story_alias_target(story_id) is not None:
+        # An id published before a merge: say where it leads (on stderr, so the brief stays clean).
+        err_console.print(Text(f"{story_id} was merged into {brief.story_id}; showing {brief.story_id}"))
+    print_brief(brief, console)
 
 
 @cli.command()

@@ -78,6 +78,7 @@ def test_a_merge_keeps_the_older_id_and_the_merged_away_id_still_resolves(tmp_pa
         alias, target_id = merged_away[0], sl.story(merged_away[0]).id
     shown = runner.invoke(cli, ["--db", str(db), "show", alias])
     assert shown.exit_code == 0, shown.output
+    assert f"{alias} was merged into {target_id}" in shown.stderr
     with TestClient(create_app(db)) as client:
         page = client.get(f"/stories/{alias}?x=1", follow_redirects=False)
         assert page.status_code == 308 and page.headers["location"] == f"/stories/{target_id}?x=1"
