@@ -26,7 +26,7 @@ import numpy as np
 
 from storyline.models import EnrichedArticle
 from storyline.relate.idf import DocFreq
-from storyline.relate.semantic import text_vectors, unpack
+from storyline.relate.semantic import text_vectors, unpack, unpack_uncentred
 from storyline.text import ACTOR_LABELS, PLACE_LABELS, YEAR, content_words
 
 __all__ = ["BLOCKS", "LEDE_SENTENCES", "Evidence", "Weighed", "weigh"]
@@ -72,6 +72,9 @@ class Evidence:
     their excerpts often still headline it alike."""
     day: str | None = None
     """The published day (ISO), when known."""
+    sem_centred: bool = True
+    """The sentence vectors were centred before packing (False in evidence stored before the
+    centring: `weigh` centres them then)."""
     near: dict[str, float] = field(default_factory=dict)
     """Log-odds of the k nearest articles compared so far, by article id (written by scoring)."""
 
@@ -140,7 +143,7 @@ class Evidence:
         """The stored form. Shares its dicts with this object (no copy): the in-memory state then
         sees the neighbourhood grow, as the member samples holding this object do."""
         data: dict[str, Any] = {name: self.block(name) for name in BLOCKS}
-        data.update(years=self.years, lede_people=self.lede_people, sem_lede=self.sem_lede, sem_text=self.sem_text, sem_title=self.sem_title, day=self.day, near=self.near)
+        data.update(years=self.years, lede_people=self.lede_people, sem_lede=self.sem_lede, sem_text=self.sem_text, sem_title=self.sem_title, sem_centred=self.sem_centred, day=self.day, near=self.near)
         return data
 
     @classmethod
@@ -156,6 +159,7 @@ class Evidence:
             sem_lede=str(data.get("sem_lede") or ""),
             sem_text=str(data.get("sem_text") or ""),
             sem_title=str(data.get("sem_title") or ""),
+            sem_centred=bool(data.get("sem_centred", False)),
             day=data.get("day"),
             near=near if near is not None else {},
         )
@@ -196,4 +200,5 @@ def weigh(ev: Evidence, df: DocFreq) -> Weighed:
     per = ev.people
     protagonist = max(per, key=lambda k: (per[k], k)) if per else None
     day = date.fromisoformat(ev.day) if ev.day else None
-    return Weighed(blocks, frozenset(ev.years), protagonist, frozenset(per), frozenset(ev.lede_people), unpack(ev.sem_lede), unpack(ev.sem_text), day, unpack(ev.sem_title))
+    vector = unpack if ev.sem_centred else unpack_uncentred
+    return Weighed(blocks, frozenset(ev.years), protagonist, frozenset(per), frozenset(ev.lede_people), vector(ev.sem_lede), vector(ev.sem_text), day, vector(ev.sem_title))

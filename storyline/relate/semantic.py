@@ -12,8 +12,9 @@ unit vector of the training texts (ECB+ train and AllSides dev, `CENTRE_PATH`, w
 ``scripts/distill_static_model.py --centre``) is subtracted and the rest normalised again
 ("all-but-the-top", Mu & Viswanath 2018). Mean-pooled static vectors share a large common
 component, which lifts every cosine alike; removed, the cosines spread. Vectors are centred before
-they are packed, so evidence stored before the centring keeps its uncentred vectors (compared
-with new ones, their cosines are slightly off until the store is rebuilt).
+they are packed; evidence stored before the centring says so (no ``sem_centred`` in its JSON) and
+its vectors are centred when unpacked (`unpack_uncentred`), so an older store's articles and new
+ones are compared alike.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from model2vec import StaticModel
 
-__all__ = ["CENTRE_PATH", "MODEL_DIR", "centre", "raw_vectors", "static_model", "text_vectors", "unpack"]
+__all__ = ["CENTRE_PATH", "MODEL_DIR", "centre", "raw_vectors", "static_model", "text_vectors", "unpack", "unpack_uncentred"]
 
 MODEL_DIR = Path(__file__).with_name("static_model")
 CENTRE_PATH = MODEL_DIR / "centre.json"
@@ -77,5 +78,16 @@ def unpack(packed: str) -> np.ndarray | None:
     vector = np.frombuffer(base64.b64decode(packed), dtype=np.int8).astype(np.float64)
     norm = float(np.linalg.norm(vector))
     unit = vector / norm if norm else vector
+    unit.setflags(write=False)
+    return unit
+
+
+@lru_cache(maxsize=16384)
+def unpack_uncentred(packed: str) -> np.ndarray | None:
+    """`unpack` of a vector packed before the centring (an older store's evidence), centred now."""
+    vector = unpack(packed)
+    if vector is None:
+        return None
+    unit = _unit((vector - centre())[None, :])[0]
     unit.setflags(write=False)
     return unit

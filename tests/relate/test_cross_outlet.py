@@ -14,7 +14,7 @@ from storyline import Storyline
 from storyline.models import EnrichedArticle
 from storyline.relate.clusterer import group_stories
 from storyline.settings import DEFAULT_SETTINGS
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, seed_path
 
 ALLSIDES = SHARED_DATA / "allsides" / "allsides.dev.jsonl"
 NEUS = SHARED_DATA / "neus" / "neus.dev.jsonl"
@@ -91,3 +91,29 @@ def test_a_neus_event_in_a_fresh_store_is_one_story(neus_events, position):
     assert len(records) == 3
     stories = group_stories(records, DEFAULT_SETTINGS)
     assert len(stories) == 1, [s.article_ids for s in stories]
+
+
+def test_evidence_stored_before_the_centring_is_centred_when_weighed():
+    """Stores built before the sentence vectors were centred keep uncentred packed vectors (and no
+    ``sem_centred``); weighed, they must land where the centred ones of the same texts land, so an
+    older store's articles and new ones are compared alike."""
+    import base64
+
+    import numpy as np
+
+    from storyline.relate.evidence import Evidence, weigh
+    from storyline.relate.idf import DocFreq
+    from storyline.relate.semantic import SCALE, raw_vectors, text_vectors, unpack
+
+    texts = [seed_path(p).read_text(encoding="utf-8")[:600] for p in ("001", "002", "003")]
+    old = [base64.b64encode(np.round(v * SCALE).astype(np.int8).tobytes()).decode("ascii") for v in raw_vectors(texts)]
+    new = text_vectors(texts)
+    blocks = {name: {} for name in ("terms", "lede", "per", "act", "pla", "num", "tim")}
+    stored = Evidence.from_json({**blocks, "years": [], "sem_lede": old[0], "sem_text": old[1], "sem_title": old[2]})
+    fresh = Evidence.from_json({**blocks, "years": [], "sem_lede": new[0], "sem_text": new[1], "sem_title": new[2], "sem_centred": True})
+    assert not stored.sem_centred and fresh.sem_centred
+    a, b = weigh(stored, DocFreq()), weigh(fresh, DocFreq())
+    for x, y in ((a.sem_lede, b.sem_lede), (a.sem_text, b.sem_text), (a.sem_title, b.sem_title)):
+        assert float(np.dot(x, y)) > 0.99
+    # Unpacked as if centred, the old vectors would be far off: the centring is what the test checks.
+    assert float(np.dot(unpack(old[0]), b.sem_lede)) < 0.9
