@@ -191,10 +191,7 @@ def weigh(ev: Evidence, df: DocFreq) -> Weighed:
     for name in BLOCKS:
         prefix = _PREFIX[name]
         # 1 + log(count), the sublinear term frequency, looked up for small counts.
-        if prefix:
-            w = {k: (_SUBLINEAR[c] if c < 64 else 1.0 + math.log(c)) * (top - log_counts[prefix + k]) for k, c in ev.block(name).items()}
-        else:
-            w = {k: (_SUBLINEAR[c] if c < 64 else 1.0 + math.log(c)) * (top - log_counts[k]) for k, c in ev.block(name).items()}
+        w = {k: (_SUBLINEAR[c] if c < 64 else 1.0 + math.log(c)) * (top - log_counts[prefix + k]) for k, c in ev.block(name).items()}
         norm = math.sqrt(sum(v * v for v in w.values())) or 1.0
         blocks[name] = {k: v / norm for k, v in w.items()}
     per = ev.people
