@@ -92,13 +92,18 @@ def align_sentences(
     return _align(_weights(a, idf), _weights(b, idf))
 
 
-def _align(weights_a: Weights, weights_b: Weights) -> tuple[list[tuple[Span, Span, float]], int, int]:
-    spans_a, rows_a = weights_a
-    spans_b, rows_b = weights_b
+def _similarities(weights_a: Weights, weights_b: Weights) -> np.ndarray:
+    """The cosine of every sentence of ``a`` with every sentence of ``b``."""
+    rows_a, rows_b = weights_a[1], weights_b[1]
+    vocab = {k: i for i, k in enumerate(sorted({k for row in rows_a + rows_b for k in row}))}
+    return _matrix(rows_a, vocab) @ _matrix(rows_b, vocab).T
+
+
+def _align(weights_a: Weights, weights_b: Weights, sim: np.ndarray | None = None) -> tuple[list[tuple[Span, Span, float]], int, int]:
+    spans_a, spans_b = weights_a[0], weights_b[0]
     if not spans_a or not spans_b:
         return [], len(spans_a), len(spans_b)
-    vocab = {k: i for i, k in enumerate(sorted({k for row in rows_a + rows_b for k in row}))}
-    sim = _matrix(rows_a, vocab) @ _matrix(rows_b, vocab).T
+    sim = _similarities(weights_a, weights_b) if sim is None else sim
     gain = np.where(sim >= MIN_SENTENCE_SIMILARITY, sim, 0.0)
     n, m = gain.shape
     # best[i][j]: best total gain aligning a[:i] with b[:j], pairs in order (Needleman-Wunsch, no gap cost).
@@ -169,8 +174,24 @@ def derivations(others: Sequence[EnrichedArticle], b: EnrichedArticle, idf: Call
             found.append(None)  # too few sentences to align `MIN_PAIRS` of them (an excerpt, a brief)
             continue
         weights_b = weights_b or _weights(b, idf)
-        found.append(_relation(a, b, *_align(_weights(a, idf), weights_b)))
+        weights_a = _weights(a, idf)
+        sim = _similarities(weights_a, weights_b)
+        if _too_few_alignable(sim):
+            found.append(None)
+            continue
+        found.append(_relation(a, b, *_align(weights_a, weights_b, sim)))
     return found
+
+
+def _too_few_alignable(sim: np.ndarray) -> bool:
+    """Can no alignment reach a derivation? Each aligned pair takes a sentence of each text that
+    has a partner above `MIN_SENTENCE_SIMILARITY`: most pairs of one story's articles fail this
+    bound, and the alignment itself is not run for them."""
+    if sim.size == 0:
+        return True
+    alignable = sim >= MIN_SENTENCE_SIMILARITY
+    most = min(int(alignable.any(axis=1).sum()), int(alignable.any(axis=0).sum()))
+    return most < MIN_PAIRS or most / min(sim.shape) < MIN_SHARE
 
 
 def _relation(a: EnrichedArticle, b: EnrichedArticle, pairs: list[tuple[Span, Span, float]], n_a: int, n_b: int) -> Relation | None:

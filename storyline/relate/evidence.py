@@ -77,6 +77,7 @@ class Evidence:
     centring: `weigh` centres them then)."""
     near: dict[str, float] = field(default_factory=dict)
     """Log-odds of the k nearest articles compared so far, by article id (written by scoring)."""
+    _prepared: _Prepared | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, record: EnrichedArticle, lede_sentences: int = LEDE_SENTENCES, words: Counter[str] | None = None) -> Evidence:
@@ -181,21 +182,57 @@ class Weighed:
     sem_title: np.ndarray | None = field(default=None, compare=False)
 
 
-_SUBLINEAR = [0.0] + [1.0 + math.log(c) for c in range(1, 64)]
+@dataclass(frozen=True)
+class _Prepared:
+    """What `weigh` needs of an `Evidence` that the idf does not change, computed once per object
+    (a story's member sample is weighed again at every article)."""
+
+    blocks: tuple[tuple[list[str], list[str], list[float]], ...]
+    """Per block of `BLOCKS`: its keys, their document-frequency keys and their sublinear tf."""
+    years: frozenset[str]
+    protagonist: str | None
+    people: frozenset[str]
+    lede_people: frozenset[str]
+    sem_lede: np.ndarray | None
+    sem_text: np.ndarray | None
+    day: date | None
+    sem_title: np.ndarray | None
+
+
+def _prepare(ev: Evidence) -> _Prepared:
+    blocks = []
+    for name in BLOCKS:
+        counts = ev.block(name)
+        keys = list(counts)
+        prefix = _PREFIX[name]
+        # 1 + log(count), the sublinear term frequency.
+        tf = [1.0 + math.log(c) for c in counts.values()]
+        blocks.append((keys, [prefix + k for k in keys] if prefix else keys, tf))
+    per = ev.people
+    vector = unpack if ev.sem_centred else unpack_uncentred
+    return _Prepared(
+        blocks=tuple(blocks),
+        years=frozenset(ev.years),
+        protagonist=max(per, key=lambda k: (per[k], k)) if per else None,
+        people=frozenset(per),
+        lede_people=frozenset(ev.lede_people),
+        sem_lede=vector(ev.sem_lede),
+        sem_text=vector(ev.sem_text),
+        day=date.fromisoformat(ev.day) if ev.day else None,
+        sem_title=vector(ev.sem_title),
+    )
 
 
 def weigh(ev: Evidence, df: DocFreq) -> Weighed:
     """Sublinear tf-idf, L2-normalised, per block, under the current document frequencies."""
-    blocks: dict[str, dict[str, float]] = {}
+    if ev._prepared is None:
+        ev._prepared = _prepare(ev)
+    fixed = ev._prepared
     top, log_counts = df.idf_terms()
-    for name in BLOCKS:
-        prefix = _PREFIX[name]
-        # 1 + log(count), the sublinear term frequency, looked up for small counts.
-        w = {k: (_SUBLINEAR[c] if c < 64 else 1.0 + math.log(c)) * (top - log_counts[prefix + k]) for k, c in ev.block(name).items()}
-        norm = math.sqrt(sum(v * v for v in w.values())) or 1.0
-        blocks[name] = {k: v / norm for k, v in w.items()}
-    per = ev.people
-    protagonist = max(per, key=lambda k: (per[k], k)) if per else None
-    day = date.fromisoformat(ev.day) if ev.day else None
-    vector = unpack if ev.sem_centred else unpack_uncentred
-    return Weighed(blocks, frozenset(ev.years), protagonist, frozenset(per), frozenset(ev.lede_people), vector(ev.sem_lede), vector(ev.sem_text), day, vector(ev.sem_title))
+    idf_of = log_counts.__getitem__
+    blocks: dict[str, dict[str, float]] = {}
+    for name, (keys, df_keys, tf) in zip(BLOCKS, fixed.blocks, strict=True):
+        w = [t * (top - log_count) for t, log_count in zip(tf, map(idf_of, df_keys), strict=True)]
+        norm = math.sqrt(sum(v * v for v in w)) or 1.0
+        blocks[name] = dict(zip(keys, [v / norm for v in w], strict=True))
+    return Weighed(blocks, fixed.years, fixed.protagonist, fixed.people, fixed.lede_people, fixed.sem_lede, fixed.sem_text, fixed.day, fixed.sem_title)
