@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering
+from scipy.cluster.hierarchy import fcluster, linkage
 
 from storyline.relate.evidence import Evidence
 from storyline.relate.index import ArticleIndex
@@ -193,9 +193,10 @@ class Regrouper:
         for (i, di), (j, dj) in itertools.combinations(dated, 2):
             if abs(di - dj) > self.window:
                 contrasted[i, j] = contrasted[j, i] = 0.0
-        np.fill_diagonal(contrasted, 1.0)
-        clustering = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - self.threshold)
-        return [int(x) for x in clustering.fit_predict(1.0 - contrasted)]
+        # Average linkage (scipy's, as scikit-learn's AgglomerativeClustering runs it, without its
+        # per-call validation), cut where the merge distance reaches 1 - threshold.
+        tree = linkage((1.0 - contrasted)[np.triu_indices(n, 1)], method="average")
+        return [int(x) for x in fcluster(tree, t=np.nextafter(1.0 - self.threshold, -np.inf), criterion="distance")]
 
 
 def _refill(part: StoryProfile, members: list[str], events: Mapping[str, dict[str, Any]], evs: Mapping[str, Evidence]) -> None:
