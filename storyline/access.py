@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from storyline.consolidate import BRIEF_BUILDER_VERSION, build_brief
 from storyline.dates import iso_utc, parse_time
 from storyline.errors import StorylineError
 from storyline.models import Article, Brief, EnrichedArticle, Story
@@ -73,11 +72,15 @@ class StoreAccess:
 
     def brief(self, story_id: str) -> Brief:
         """The story's brief, rebuilt only when its articles changed since the last build."""
+        # Imported here: consolidate brings scikit-learn and SciPy's graphs, which an ingest or a
+        # listing never needs (0.9 s of CPU at every command's start).
+        from storyline import consolidate
+
         story = self.story(story_id)
         # The cache is valid for the same articles, relations, linked stories, settings and brief builder.
         relations = self.store.relations_for(story.article_ids)
         related = sorted(f"{r.article_id}>{r.other_id}:{r.kind}:{r.direction}" for r in relations)
-        key = "|".join([*story.article_ids, *related, *story.linked_story_ids, repr(self.settings), BRIEF_BUILDER_VERSION])
+        key = "|".join([*story.article_ids, *related, *story.linked_story_ids, repr(self.settings), consolidate.BRIEF_BUILDER_VERSION])
         # An updated article keeps its id: its version number changes the fingerprint (issue 14).
         versions = self.store.article_versions(story.article_ids)
         if versions:
@@ -87,7 +90,7 @@ class StoreAccess:
         if cached is not None:
             return cached
         records = list(self.store.iter_enriched(story.article_ids))
-        brief = build_brief(story, records, self.settings, relations)
+        brief = consolidate.build_brief(story, records, self.settings, relations)
         with self.store.transaction():
             self.store.save_brief(brief, fingerprint)
         return brief

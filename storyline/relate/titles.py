@@ -26,10 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.models import EnrichedArticle, Span
-from storyline.text import STOP_WORDS
+from storyline.text import ENGLISH_STOP_WORDS, STOP_WORDS
 
 __all__ = ["MAX_TITLE_CANDIDATES", "corroboration", "lead_title", "main_event", "story_title"]
 
@@ -51,8 +50,15 @@ _CLAUSE_END = re.compile(r"[,;:]\s|\s[-–—]\s")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,40}(?:\([^)]{1,40}\))?\s*[-–—]+\s*")
 
 
-_ANALYZE = TfidfVectorizer(stop_words="english").build_analyzer()
-"""The words a statement is compared on (scikit-learn's tokens, lowercased, English stop words out)."""
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+def _analyze(sentence: str) -> list[str]:
+    """The words a statement is compared on: what ``TfidfVectorizer(stop_words="english")``'s
+    analyzer gives (its token pattern, lowercased, English stop words out; a test holds the two
+    alike), without importing scikit-learn into every ingest."""
+    return [w for w in _TOKEN.findall(sentence.lower()) if w not in ENGLISH_STOP_WORDS]
+
 _STATEMENTS_CACHE: OrderedDict[tuple[str, int], _Statements] = OrderedDict()
 _STATEMENTS_CACHE_SIZE = 4096
 """Articles whose statements are kept: a story's first members are compared again each time it grows."""
@@ -77,7 +83,7 @@ def _statements(record: EnrichedArticle) -> _Statements:
     names = [(m.span.start, m.name) for m in record.entities if m.label in _ACTORS]
     for sentence in record.sentences:
         if len(sentence.text.split()) >= MIN_CLAIM_WORDS:
-            words.append(_ANALYZE(sentence.text))
+            words.append(_analyze(sentence.text))
             actors.append(frozenset(name for start, name in names if sentence.start <= start < sentence.end))
     found = _STATEMENTS_CACHE[key] = _Statements(words, actors)
     if len(_STATEMENTS_CACHE) > _STATEMENTS_CACHE_SIZE:

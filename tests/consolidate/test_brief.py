@@ -1,4 +1,4 @@
-from storyline import access
+from storyline import consolidate
 from storyline.consolidate import verify_brief
 from storyline.consolidate.verify import iter_spans
 
@@ -35,15 +35,15 @@ def test_span_check_catches_a_tampered_span(seeds_storyline):
 
 def test_brief_is_cached_until_the_story_changes(seeds_storyline, monkeypatch):
     built = []
-    real = access.build_brief
-    monkeypatch.setattr(access, "build_brief", lambda *args, **kwargs: built.append(1) or real(*args, **kwargs))
+    real = consolidate.build_brief
+    monkeypatch.setattr(consolidate, "build_brief", lambda *args, **kwargs: built.append(1) or real(*args, **kwargs))
     first, _ = seed_brief(seeds_storyline)
     before = len(built)
     again, _ = seed_brief(seeds_storyline)
     assert again == first
     assert len(built) == before, "the second read rebuilt the brief instead of reading the cache"
     # Whatever goes into the fingerprint changing (here the builder's version) rebuilds it.
-    monkeypatch.setattr(access, "BRIEF_BUILDER_VERSION", "changed")
+    monkeypatch.setattr(consolidate, "BRIEF_BUILDER_VERSION", "changed")
     rebuilt, _ = seed_brief(seeds_storyline)
     assert len(built) == before + 1
     assert rebuilt == first

@@ -81,10 +81,14 @@ def test_corroboration_weighs_sentences_as_scikit_learns_tfidf_vectoriser():
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from storyline.relate.titles import _ANALYZE, _tfidf
+    from storyline.relate.titles import _analyze, _tfidf
 
     sentences = [s.strip() for p in ("000", "001", "002", "003", "004") for s in seed_path(p).read_text(encoding="utf-8").split(". ") if len(s.split()) >= 6]
     expected = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(sentences).toarray()
-    found = _tfidf([_ANALYZE(s) for s in sentences]).toarray()
+    found = _tfidf([_analyze(s) for s in sentences]).toarray()
     assert len(sentences) > 50 and found.shape == expected.shape
     assert np.allclose(found, expected, rtol=0, atol=1e-6)
+    # The analysis itself, on what news text holds beyond the seeds' ASCII prose.
+    analyzer = TfidfVectorizer(stop_words="english").build_analyzer()
+    for text in [*sentences, "Zelenskyy’s aide İlham said: «Ça va» — the U.S.-backed 28-point plan_B, 2025's talks!"]:
+        assert _analyze(text) == analyzer(text)
