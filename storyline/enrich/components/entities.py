@@ -71,17 +71,18 @@ def resolve_short_forms(names: list[tuple[str, str]]) -> dict[tuple[str, str], t
     def group(label: str) -> str:
         return "PERSON_LIKE" if label in PERSON_LIKE else label
 
-    full_name: dict[tuple[str, str], str] = {}
-    candidates: dict[str, list[str]] = {}
+    candidates: dict[str, set[str]] = {}
     for label, name in names:
-        candidates.setdefault(group(label), []).append(name)
-    for label, name in sorted(set(names)):
-        words = name.split()
-        longest_first = sorted(set(candidates[group(label)]), key=lambda n: (-len(n.split()), n))
-        full_name[(label, name)] = next(
-            (full for full in longest_first if len(full.split()) > len(words) and full.split()[-len(words):] == words),
-            name,
-        )
+        candidates.setdefault(group(label), set()).add(name)
+    # Every shorter run of words that ends a name, mapped to the first such name longest first
+    # (then alphabetically): one pass over the names instead of one per short form.
+    fullest: dict[tuple[str, tuple[str, ...]], str] = {}
+    for key, group_names in candidates.items():
+        for full in sorted(group_names, key=lambda n: (-len(n.split()), n)):
+            full_words = tuple(full.split())
+            for i in range(1, len(full_words)):
+                fullest.setdefault((key, full_words[i:]), full)
+    full_name = {(label, name): fullest.get((group(label), tuple(name.split())), name) for label, name in set(names)}
     votes: dict[tuple[str, str], Counter[str]] = {}
     for label, name in names:
         votes.setdefault((group(label), full_name[(label, name)]), Counter())[label] += 1
@@ -102,13 +103,16 @@ def entities(doc: Doc, record: EnrichedArticle, settings: Settings) -> None:
     text = record.article.text
     found: list[tuple[int, int, str, str]] = []
     for raw in doc.ents:
-        ent = _trim(raw)
-        if ent is None or ent.label_ not in KEPT_LABELS:
+        if raw.label_ not in KEPT_LABELS:  # (trimming keeps the label)
             continue
-        name = clean_name(ent.text)
+        ent = _trim(raw)
+        if ent is None:
+            continue
+        ent_text = ent.text  # (`Span.text` joins the tokens again at each call)
+        name = clean_name(ent_text)
         if not name or not any(c.isalpha() for c in name):
             continue
-        start = ent.start_char + ent.text.index(name) if name in ent.text else ent.start_char
+        start = ent.start_char + ent_text.index(name) if name in ent_text else ent.start_char
         label = "PERSON" if ent.label_ == "ORG" and titled_person(ent) else _adjectival_label(ent)
         found.append((start, start + len(name), label, name))
     found = vote_labels(found, place_names(doc, found, record.article.text))
@@ -122,14 +126,19 @@ def entities(doc: Doc, record: EnrichedArticle, settings: Settings) -> None:
 
 def _trim(ent: SpacySpan) -> SpacySpan | None:
     """The entity without conjunctions or punctuation at its edges ("Kyiv and" -> "Kyiv")."""
+    doc = ent.doc
     start, end = ent.start, ent.end
-    while start < end and (ent.doc[start].is_punct or ent.doc[start].pos_ == "CCONJ"):
+    while start < end and _is_edge_junk(doc[start]):
         start += 1
-    while end > start and (ent.doc[end - 1].is_punct or ent.doc[end - 1].pos_ == "CCONJ"):
+    while end > start and _is_edge_junk(doc[end - 1]):
         end -= 1
     if start == end:
         return None
     return ent if (start, end) == (ent.start, ent.end) else SpacySpan(ent.doc, start, end, label=ent.label_)
+
+
+def _is_edge_junk(tok: Token) -> bool:
+    return tok.is_punct or tok.pos_ == "CCONJ"
 
 
 def _adjectival_label(ent: SpacySpan) -> str:
@@ -183,13 +192,17 @@ def place_names(doc: Doc, found: list[tuple[int, int, str, str]], text: str) -> 
     """
     person_forms = {name for _, _, label, name in found if label == "PERSON"}
     place_forms = {name for _, _, label, name in found if label in PLACE_LABELS}
-    longer_people = [name.split() for _, _, label, name in found if label in PERSON_LIKE and " " in name]
+    # The shorter runs of words that end a longer person's name ("Trump" in "Donald Trump").
+    person_endings: set[tuple[str, ...]] = set()
+    for _, _, label, name in found:
+        if label in PERSON_LIKE and " " in name:
+            words = name.split()
+            person_endings.update(tuple(words[i:]) for i in range(1, len(words)))
     places = set()
     for form in person_forms:
-        words = form.split()
-        if any(len(full) > len(words) and full[-len(words):] == words for full in longer_people):
+        if not looks_like_place_word(form):  # the cheaper test first
             continue
-        if not looks_like_place_word(form):
+        if tuple(form.split()) in person_endings:
             continue
         evidence = set()
         for start, end in whole_word_spans(form, text):
