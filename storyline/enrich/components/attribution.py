@@ -4,7 +4,6 @@ the speaker names that entity mentions, pronouns and roles resolve to (`SpeakerR
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 from spacy.tokens import Doc, Token
 
@@ -112,17 +111,14 @@ def main_subject(tok: Token) -> bool:
 class SpeakerResolver:
     """Speaker names: entity mentions, pronouns and roles resolved to the article's people."""
 
-    def __init__(self, doc: Doc, entities: list[EntityMention]) -> None:
+    def __init__(self, doc: Doc, entities: list[EntityMention], text: str) -> None:
         self.doc = doc
+        self.text = text
+        """The doc's text (`Doc.text` joins every token again at each call)."""
         self.entities = sorted(entities, key=lambda m: m.span.start)
         self.people = [m for m in self.entities if m.label == "PERSON"]
         self.speakers: list[tuple[int, str]] = []
         self.person_names = {m.name for m in self.people}
-
-    @cached_property
-    def text(self) -> str:
-        """The doc's text, joined once (`Doc.text` joins every token at each call)."""
-        return self.doc.text
 
     def inside(self, start: int, end: int) -> list[EntityMention]:
         return [m for m in self.entities if start <= m.span.start and m.span.end <= end]

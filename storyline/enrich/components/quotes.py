@@ -36,6 +36,8 @@ _SINGLE_CLOSE = "’'"
 
 
 _TWO_CHAR_MARK = re.compile(r"''|``")
+_OPENING = re.compile(f"[{re.escape(_DOUBLE_OPEN + _SINGLE_OPEN)}]")
+"""Every character that may open a quote: `find_marked` looks at these only."""
 _PAD = "\x00"
 
 
@@ -73,6 +75,10 @@ def find_marked(text: str) -> list[Marked]:
         n = len(para)
         first_in_para = True
         while i < n:
+            next_mark = _OPENING.search(para, i)
+            if next_mark is None:
+                break
+            i = next_mark.start()
             ch = para[i]
             prev = para[i - 1] if i else " "
             nxt = para[i + 1] if i + 1 < n else " "
@@ -111,8 +117,16 @@ def find_marked(text: str) -> list[Marked]:
     return found
 
 
+_CLOSING = {
+    False: re.compile(f"[{re.escape(_DOUBLE_CLOSE)}]"),
+    True: re.compile(f"[{re.escape(_SINGLE_CLOSE)}“”\"]"),
+}
+"""By ``single``: the characters `_find_close` decides on (a closing mark, or for a single quote a double one)."""
+
+
 def _find_close(para: str, start: int, *, single: bool) -> int | None:
-    for j in range(start, len(para)):
+    for found in _CLOSING[single].finditer(para, start):
+        j = found.start()
         ch = para[j]
         prev = para[j - 1]
         nxt = para[j + 1] if j + 1 < len(para) else " "
@@ -148,7 +162,7 @@ def extract_quotes(doc: Doc, record: EnrichedArticle) -> list[Quote]:
     marked = find_marked(text)
     if not marked:
         return []
-    resolver = SpeakerResolver(doc, record.entities)
+    resolver = SpeakerResolver(doc, record.entities, text)
     in_quote = [False] * len(doc)
     tok_of = {}
     for m in marked:
@@ -156,8 +170,7 @@ def extract_quotes(doc: Doc, record: EnrichedArticle) -> list[Quote]:
         if span is None:
             continue
         tok_of[id(m)] = span
-        for t in span:
-            in_quote[t.i] = True
+        in_quote[span.start : span.end] = [True] * len(span)
 
     attributions: list[Attribution | None] = []
     for m in marked:
@@ -239,13 +252,20 @@ def _paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, len(text) if end == -1 else end
 
 
+def _unquoted(doc: Doc, start: int, end: int, in_quote: list[bool]) -> list[Token]:
+    """The tokens ``start`` to ``end`` outside every quote, made one by one: an empty `Span` at the
+    doc's end would join the doc's whole text."""
+    return [doc[i] for i in range(start, end) if not in_quote[i]]
+
+
 def _attribute(doc: Doc, m: Marked, span: SpacySpan, in_quote: list[bool], resolver: SpeakerResolver, text: str) -> Attribution:
     """The cue and speaker in the sentences around one quote (outside every quote)."""
     p_start, p_end = _paragraph_bounds(text, m.open)
     first_sent = span[0].sent
     last_sent = span[-1].sent
-    left = [t for t in first_sent if t.i < span.start and not in_quote[t.i] and t.idx >= p_start]
-    right = [t for t in last_sent if t.i >= span.end and not in_quote[t.i] and t.idx < p_end]
+    # The sentences' tokens before and after the quote (the sentences hold its first and last token).
+    left = [t for t in _unquoted(doc, first_sent.start, span.start, in_quote) if t.idx >= p_start]
+    right = [t for t in _unquoted(doc, span.end, last_sent.end, in_quote) if t.idx < p_end]
     # A quote ending its sentence is often attributed by the next short sentence: "“…” Rubio said."
     if not right and last_sent.end < len(doc):
         nxt = doc[last_sent.end].sent
@@ -271,7 +291,8 @@ def _attribute(doc: Doc, m: Marked, span: SpacySpan, in_quote: list[bool], resol
         for t in tokens:
             if not is_cue(t):
                 continue
-            governs = t in root.ancestors or t.head == root or any(a in span for a in t.ancestors)
+            # (by index: `Span` has no `in`, so ``token in span`` walks the span token by token)
+            governs = t in root.ancestors or t.head == root or any(span.start <= a.i < span.end for a in t.ancestors)
             if any(c.dep_ == "xcomp" and not in_quote[c.i] for c in t.children) and (not governs or t.lower_ in ASPECTUAL):
                 continue  # "as the US continues to try …": a verb with a verb complement reports nothing here
             if any(c.dep_ in {"nsubj", "nsubjpass"} and c.left_edge.i <= span.start < c.right_edge.i for c in t.children):
