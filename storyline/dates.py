@@ -31,6 +31,15 @@ _NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six se
 _NUMBER_WORDS.update({"a": 1, "an": 1})
 Resolved = tuple[date, date, str]
 
+# The patterns of `resolve`, compiled once (``re``'s own cache costs a lookup per call).
+_SPACES = re.compile(r"\s+")
+_LEADING_WORD = re.compile(r"^(on|by|since|until|from|in|at|during|the|of|just|only|over|as of)\s+")
+_THIS_PERIOD = re.compile(r"(?:(earlier|later) )?(this|last|next|past) (week|month|year|weekend)")
+_PERIODS_AGO = re.compile(r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+) (day|week|month|year)s? (earlier|ago|before|later)")
+_MONTH_NAME = re.compile(r"(?:(?:the )?(?:end|beginning|start|middle|mid) of |early |late |mid-?)?([a-z]+)\.?(?: (\d{4}))?")
+_YEAR_ONLY = re.compile(r"(?:in |the year )?(\d{4})")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
 
 def _week(day: date) -> tuple[date, date]:
     start = day - timedelta(days=day.weekday())
@@ -48,9 +57,9 @@ def resolve(expression: str, base: date, *, future: bool = False) -> Resolved | 
     >>> resolve("Sunday", date(2025, 12, 1))
     (datetime.date(2025, 11, 30), datetime.date(2025, 11, 30), 'day')
     """
-    text = re.sub(r"\s+", " ", expression.lower().strip(" .,")).replace("’", "'")
+    text = _SPACES.sub(" ", expression.lower().strip(" .,")).replace("’", "'")
     for _ in range(3):
-        text = re.sub(r"^(on|by|since|until|from|in|at|during|the|of|just|only|over|as of)\s+", "", text)
+        text = _LEADING_WORD.sub("", text)
     if text == "weekend":
         text = "last weekend" if base.weekday() < 5 and not future else "this weekend"
     words = text.split()
@@ -76,7 +85,7 @@ def resolve(expression: str, base: date, *, future: bool = False) -> Resolved | 
                 back = 7
             day = base - timedelta(days=back)
         return day, day, "day"
-    m = re.fullmatch(r"(?:(earlier|later) )?(this|last|next|past) (week|month|year|weekend)", text)
+    m = _THIS_PERIOD.fullmatch(text)
     if m:
         side, which, unit = m.groups()
         shift = {"this": 0, "past": 0, "last": -1, "next": 1}[which]
@@ -96,7 +105,7 @@ def resolve(expression: str, base: date, *, future: bool = False) -> Resolved | 
             # week" the part after it: a range, never the period's first day.
             return (start, base, "range") if side == "earlier" else (base, end, "range")
         return start, end, granularity
-    m = re.fullmatch(r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+) (day|week|month|year)s? (earlier|ago|before|later)", text)
+    m = _PERIODS_AGO.fullmatch(text)
     if m:
         count = int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS.get(m.group(1), 1)
         unit = m.group(2)
@@ -110,7 +119,7 @@ def resolve(expression: str, base: date, *, future: bool = False) -> Resolved | 
         if unit == "month":
             return (*_month(day.year, day.month), "month")
         return date(day.year, 1, 1), date(day.year, 12, 31), "year"
-    m = re.fullmatch(r"(?:(?:the )?(?:end|beginning|start|middle|mid) of |early |late |mid-?)?([a-z]+)\.?(?: (\d{4}))?", text)
+    m = _MONTH_NAME.fullmatch(text)
     if m and m.group(1) in MONTHS:
         month = MONTHS[m.group(1)]
         if m.group(2):
@@ -118,11 +127,11 @@ def resolve(expression: str, base: date, *, future: bool = False) -> Resolved | 
         else:
             year = base.year if (month <= base.month) != future or month == base.month else base.year + (1 if future else -1)
         return (*_month(year, month), "month")
-    year_only = re.fullmatch(r"(?:in |the year )?(\d{4})", text)
+    year_only = _YEAR_ONLY.fullmatch(text)
     if year_only:
         year = int(year_only.group(1))
         return date(year, 1, 1), date(year, 12, 31), "year"
-    if any(w.strip(".") in MONTHS for w in words) or re.search(r"\d{4}-\d{2}-\d{2}", text):
+    if any(w.strip(".") in MONTHS for w in words) or _ISO_DATE.search(text):
         return _dateparser(expression, base, future=future)
     return None
 

@@ -41,7 +41,8 @@ def times(doc: Doc, record: EnrichedArticle, settings: Settings) -> None:
     for ent in doc.ents:
         if ent.label_ not in {"DATE", "TIME"}:
             continue
-        expression = ent.text.strip()
+        ent_text = ent.text  # (`Span.text` joins the tokens again at each call)
+        expression = ent_text.strip()
         if not any(c.isalnum() for c in expression):
             continue
         resolved = None
@@ -51,7 +52,7 @@ def times(doc: Doc, record: EnrichedArticle, settings: Settings) -> None:
             except (ValueError, OverflowError):
                 resolved = None
         start = ent.start_char
-        end = start + len(ent.text.rstrip())
+        end = start + len(ent_text.rstrip())
         mention = TimeMention(span=Span(article_id, start, end, text[start:end]), expression=expression)
         if resolved is not None:
             mention.resolved, mention.resolved_end, mention.granularity = resolved
