@@ -14,6 +14,7 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -70,8 +71,11 @@ def entity_key(label: str, name: str) -> str | None:
     return f"{group}:{name.lower()}" if group else None
 
 
+@lru_cache(maxsize=1 << 15)
 def bucket(key: str) -> tuple[int, float]:
-    """A stable (bucket, sign) for ``key``; ``hash()`` is salted per process, crc32 is not."""
+    """A stable (bucket, sign) for ``key``; ``hash()`` is salted per process, crc32 is not.
+
+    Memoised: the same words come back in every article."""
     h = zlib.crc32(key.encode("utf-8"))
     return h % VECTOR_DIM, 1.0 if (h >> 16) & 1 else -1.0
 
@@ -83,7 +87,7 @@ def hashed_tf(counts: Mapping[str, int], weight_of: Callable[[str], float] = lam
         position, sign = bucket(key)
         vector[position] += sign * (1.0 + math.log(count)) * weight_of(key)
     norm = math.sqrt(sum(v * v for v in vector)) or 1.0
-    return [round(v / norm, 5) for v in vector]
+    return [round(v / norm, 5) if v else v for v in vector]  # (most buckets are empty: nothing to round)
 
 
 def sketch(weights: Mapping[str, float]) -> np.ndarray:
