@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storyline.consolidate.claims import SentenceTable
 from storyline.consolidate.common import Families, tfidf, words
 from storyline.consolidate.events import ArticleEvent
 from storyline.models import Claim, Span, SummarySentence
+from storyline.text import ENGLISH_STOP_WORDS
 
 MIN_SUMMARY_WORDS = 8
 MAX_SUMMARY_WORDS = 60

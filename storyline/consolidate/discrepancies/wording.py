@@ -17,14 +17,13 @@ from typing import TYPE_CHECKING
 import re
 from collections.abc import Sequence
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
 from storyline.consolidate.claims import SentenceTable
 from storyline.consolidate.common import Families
 from storyline.consolidate.discrepancies.alignment import AlignedPair
 from storyline.consolidate.discrepancies.sides import better, gist, side, support_bonus
 from storyline.consolidate.entities import Canonical
 from storyline.models import Discrepancy, EnrichedArticle, Span
+from storyline.text import ENGLISH_STOP_WORDS
 from storyline.consolidate.registry import discrepancy_finder
 
 if TYPE_CHECKING:
