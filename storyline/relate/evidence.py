@@ -182,21 +182,10 @@ class Weighed:
     sem_title: np.ndarray | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    """What `weigh` needs of an `Evidence` that the idf does not change, computed once per object
-    (a story's member sample is weighed again at every article)."""
-
-    blocks: tuple[tuple[list[str], list[str], list[float]], ...]
-    """Per block of `BLOCKS`: its keys, their document-frequency keys and their sublinear tf."""
-    years: frozenset[str]
-    protagonist: str | None
-    people: frozenset[str]
-    lede_people: frozenset[str]
-    sem_lede: np.ndarray | None
-    sem_text: np.ndarray | None
-    day: date | None
-    sem_title: np.ndarray | None
+_Prepared = tuple[tuple[tuple[list[str], list[str], list[float]], ...], Weighed]
+"""What `weigh` needs of an `Evidence` that the idf does not change, computed once per object (a
+story's member sample is weighed again at every article): per block of `BLOCKS` its keys, their
+document-frequency keys and their sublinear tf; and the `Weighed` parts besides the blocks."""
 
 
 def _prepare(ev: Evidence) -> _Prepared:
@@ -210,8 +199,8 @@ def _prepare(ev: Evidence) -> _Prepared:
         blocks.append((keys, [prefix + k for k in keys] if prefix else keys, tf))
     per = ev.people
     vector = unpack if ev.sem_centred else unpack_uncentred
-    return _Prepared(
-        blocks=tuple(blocks),
+    rest = Weighed(
+        blocks={},
         years=frozenset(ev.years),
         protagonist=max(per, key=lambda k: (per[k], k)) if per else None,
         people=frozenset(per),
@@ -221,18 +210,21 @@ def _prepare(ev: Evidence) -> _Prepared:
         day=date.fromisoformat(ev.day) if ev.day else None,
         sem_title=vector(ev.sem_title),
     )
+    return tuple(blocks), rest
 
 
 def weigh(ev: Evidence, df: DocFreq) -> Weighed:
     """Sublinear tf-idf, L2-normalised, per block, under the current document frequencies."""
     if ev._prepared is None:
         ev._prepared = _prepare(ev)
-    fixed = ev._prepared
+    prepared_blocks, rest = ev._prepared
     top, log_counts = df.idf_terms()
     idf_of = log_counts.__getitem__
     blocks: dict[str, dict[str, float]] = {}
-    for name, (keys, df_keys, tf) in zip(BLOCKS, fixed.blocks, strict=True):
+    for name, (keys, df_keys, tf) in zip(BLOCKS, prepared_blocks, strict=True):
         w = [t * (top - log_count) for t, log_count in zip(tf, map(idf_of, df_keys), strict=True)]
         norm = math.sqrt(sum(v * v for v in w)) or 1.0
         blocks[name] = dict(zip(keys, [v / norm for v in w], strict=True))
-    return Weighed(blocks, fixed.years, fixed.protagonist, fixed.people, fixed.lede_people, fixed.sem_lede, fixed.sem_text, fixed.day, fixed.sem_title)
+    # Built field by field: `dataclasses.replace` cost as much as the weighing saved.
+    r = rest
+    return Weighed(blocks, r.years, r.protagonist, r.people, r.lede_people, r.sem_lede, r.sem_text, r.day, r.sem_title)
